@@ -1,0 +1,56 @@
+//! The host side of the plugin API's imports (`witness:plugin/host`): log lines and
+//! configuration lookups, each recorded as a host call so the harness can snapshot it.
+
+use wasmtime::component::Val;
+
+use super::state::HostState;
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "witness:plugin/plugin",
+});
+
+pub use witness::plugin::types::LogLevel;
+
+/// The generated world, used here only for its `add_to_linker`.
+pub use Plugin as PluginImports;
+
+impl witness::plugin::types::Host for HostState {}
+
+impl witness::plugin::host::Host for HostState {
+    fn log(&mut self, level: LogLevel, message: String) {
+        self.record_host_call(format!(
+            "log({}, {})",
+            level_name(level),
+            wave_string(&message)
+        ));
+    }
+
+    fn get_config(&mut self, key: String) -> Option<String> {
+        let value = self.settings.config.get(&key).cloned();
+        let shown = match &value {
+            Some(v) => format!("some({})", wave_string(v)),
+            None => "none".to_string(),
+        };
+        self.record_host_call(format!("get-config({}) -> {shown}", wave_string(&key)));
+        value
+    }
+}
+
+/// The WIT name of a log level, as WAVE writes an enum case.
+pub fn level_name(level: LogLevel) -> &'static str {
+    match level {
+        LogLevel::Trace => "trace",
+        LogLevel::Debug => "debug",
+        LogLevel::Info => "info",
+        LogLevel::Warn => "warn",
+        LogLevel::Error => "error",
+    }
+}
+
+/// A string as a WAVE literal (quoted and escaped).
+fn wave_string(s: &str) -> String {
+    Val::String(s.to_string())
+        .to_wave()
+        .unwrap_or_else(|_| format!("{s:?}"))
+}

@@ -1,0 +1,207 @@
+//! One instantiated component in its own store, and calls into it: each call's result or
+//! trap, with the stdout, stderr and host calls it produced.
+
+use std::fmt;
+
+use anyhow::Result;
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, Instance, Linker, Type, Val};
+use wasmtime::error::Context as _;
+use wasmtime::{Engine, Store, Trap};
+use wasmtime_wasi::WasiCtxBuilder;
+
+use super::OUTPUT_CAPACITY;
+use super::call::{CallError, ParsedCall};
+use super::output::CapturedOutput;
+use super::state::{HostState, InstanceSettings};
+
+/// A component instance ready for calls. Calls run in order and share the instance's state.
+pub struct PluginInstance {
+    store: Store<HostState>,
+    instance: Instance,
+    component: Component,
+    stdout: CapturedOutput,
+    stderr: CapturedOutput,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone)]
+pub enum CallOutcome {
+    /// The function returned; `None` for a function without a result.
+    Returned(Option<Val>),
+    /// The call trapped or a host function failed.
+    Trapped {
+        /// What kind of trap, in terms that do not depend on the guest's language.
+        kind: TrapKind,
+        /// The full error with its WebAssembly backtrace: language-specific detail.
+        detail: String,
+    },
+}
+
+/// The kind of a trap, as the shared snapshot records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrapKind {
+    /// A `unreachable` instruction: a Rust panic, an uncaught JS exception, a Python raise.
+    Unreachable,
+    /// The call stack was exhausted.
+    StackOverflow,
+    /// The call ran past its time limit.
+    TimeLimit,
+    /// Any other trap code, by wasmtime's description.
+    Other(String),
+    /// Not a trap: a host function returned an error.
+    HostError(String),
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrapKind::Unreachable => f.write_str("unreachable"),
+            TrapKind::StackOverflow => f.write_str("stack overflow"),
+            TrapKind::TimeLimit => f.write_str("time limit"),
+            TrapKind::Other(what) => f.write_str(what),
+            TrapKind::HostError(message) => write!(f, "host error: {message}"),
+        }
+    }
+}
+
+impl TrapKind {
+    fn of(err: &wasmtime::Error) -> Self {
+        match err.downcast_ref::<Trap>() {
+            Some(Trap::UnreachableCodeReached) => TrapKind::Unreachable,
+            Some(Trap::StackOverflow) => TrapKind::StackOverflow,
+            Some(Trap::Interrupt) => TrapKind::TimeLimit,
+            Some(other) => TrapKind::Other(other.to_string()),
+            None => TrapKind::HostError(err.root_cause().to_string()),
+        }
+    }
+}
+
+/// One call and everything it produced.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// How the call ended.
+    pub outcome: CallOutcome,
+    /// What the guest wrote to stdout during the call.
+    pub stdout: String,
+    /// What the guest wrote to stderr during the call.
+    pub stderr: String,
+    /// The host imports the guest called, in order.
+    pub host_calls: Vec<String>,
+    /// The function's result type, for reading an expected value.
+    pub result_type: Option<Type>,
+}
+
+impl PluginInstance {
+    pub(super) fn new(
+        engine: &Engine,
+        linker: &Linker<HostState>,
+        component: &Component,
+        settings: &InstanceSettings,
+    ) -> Result<Self> {
+        let stdout = CapturedOutput::new(OUTPUT_CAPACITY);
+        let stderr = CapturedOutput::new(OUTPUT_CAPACITY);
+        // Nothing is inherited from this process: no env, args, preopens or network.
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.pipe())
+            .stderr(stderr.pipe())
+            .build();
+        let mut store = Store::new(engine, HostState::new(wasi, settings.clone()));
+        let instance = linker
+            .instantiate(&mut store, component)
+            .context("failed to instantiate the component")?;
+        Ok(PluginInstance {
+            store,
+            instance,
+            component: component.clone(),
+            stdout,
+            stderr,
+        })
+    }
+
+    /// Calls the exported function `call` names (in `interface`, if given) with its typed
+    /// arguments. A call that cannot be made is an error; a call that traps is a record.
+    pub fn call(
+        &mut self,
+        call: &ParsedCall,
+        interface: Option<&str>,
+    ) -> Result<CallRecord, CallError> {
+        let func = self.find_func(call.name(), interface)?;
+        let ty = func.ty(&self.store);
+        let args = call.arguments(&ty)?;
+        let mut results = vec![Val::Bool(false); ty.results().len()];
+        let outcome = match func.call(&mut self.store, &args, &mut results) {
+            Ok(()) => CallOutcome::Returned(results.pop()),
+            Err(err) => CallOutcome::Trapped {
+                kind: TrapKind::of(&err),
+                detail: format!("{err:?}"),
+            },
+        };
+        Ok(CallRecord {
+            outcome,
+            stdout: self.stdout.take_new(),
+            stderr: self.stderr.take_new(),
+            host_calls: self.store.data_mut().take_host_calls(),
+            result_type: ty.results().next(),
+        })
+    }
+
+    fn find_func(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+    ) -> Result<wasmtime::component::Func, CallError> {
+        let scope = match interface {
+            Some(iface) => Some(
+                self.instance
+                    .get_export_index(&mut self.store, None, iface)
+                    .ok_or_else(|| CallError::NoSuchInterface {
+                        interface: iface.to_string(),
+                        available: self.export_names(None, |item| {
+                            matches!(item, ComponentItem::ComponentInstance(_))
+                        }),
+                    })?,
+            ),
+            None => None,
+        };
+        self.instance
+            .get_export_index(&mut self.store, scope.as_ref(), name)
+            .and_then(|index| self.instance.get_func(&mut self.store, index))
+            .ok_or_else(|| CallError::NoSuchFunction {
+                name: name.to_string(),
+                interface: interface.map(str::to_string),
+                available: self.export_names(interface, |item| {
+                    matches!(item, ComponentItem::ComponentFunc(_))
+                }),
+            })
+    }
+
+    /// The names the component exports (at top level or in `interface`) that `keep` accepts.
+    fn export_names(
+        &self,
+        interface: Option<&str>,
+        keep: impl Fn(&ComponentItem) -> bool,
+    ) -> Vec<String> {
+        let engine = self.store.engine();
+        let ty = self.component.component_type();
+        let top: Vec<(String, ComponentItem)> = ty
+            .exports(engine)
+            .map(|(name, item)| (name.to_string(), item.ty))
+            .collect();
+        let items = match interface {
+            None => top,
+            Some(iface) => match top.into_iter().find(|(name, _)| name == iface) {
+                Some((_, ComponentItem::ComponentInstance(inst))) => inst
+                    .exports(engine)
+                    .map(|(name, item)| (name.to_string(), item.ty))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        };
+        items
+            .into_iter()
+            .filter(|(_, item)| keep(item))
+            .map(|(name, _)| name)
+            .collect()
+    }
+}

@@ -1,0 +1,137 @@
+//! Reporting trial results apart from running them: the fixture × language matrix that
+//! `witness run` prints, followed by each failure's message.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::language::Language;
+use crate::runner::{TrialResult, TrialStatus};
+
+/// The matrix of `results`: one row per fixture, one column per language that ran, each cell
+/// `pass`, `FAIL` or `skip` with its time; then the failures and skip reasons in full.
+pub fn matrix(results: &[TrialResult]) -> String {
+    let languages: Vec<Language> = Language::ALL
+        .into_iter()
+        .filter(|l| results.iter().any(|r| r.language == *l))
+        .collect();
+    let mut rows: BTreeMap<&str, BTreeMap<Language, &TrialResult>> = BTreeMap::new();
+    for r in results {
+        rows.entry(&r.fixture).or_default().insert(r.language, r);
+    }
+    let width = rows
+        .keys()
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(0)
+        .max("fixture".len());
+    let mut out = String::new();
+    write!(out, "{:width$}", "fixture").ok();
+    for l in &languages {
+        write!(out, "  {:12}", l.name()).ok();
+    }
+    writeln!(out).ok();
+    for (fixture, cells) in &rows {
+        write!(out, "{fixture:width$}").ok();
+        for l in &languages {
+            let cell = match cells.get(l) {
+                None => "-".to_string(),
+                Some(r) => format!(
+                    "{} {:.1}s",
+                    status_word(&r.status),
+                    r.duration.as_secs_f64()
+                ),
+            };
+            write!(out, "  {cell:12}").ok();
+        }
+        writeln!(out).ok();
+    }
+    let (passed, failed, skipped) = counts(results);
+    writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped").ok();
+    for r in results {
+        match &r.status {
+            TrialStatus::Failed(message) => {
+                writeln!(
+                    out,
+                    "\n---- {}::{} FAILED ----\n{message}",
+                    r.fixture, r.language
+                )
+                .ok();
+            }
+            TrialStatus::Skipped(reason) => {
+                writeln!(
+                    out,
+                    "\n---- {}::{} skipped: {reason}",
+                    r.fixture, r.language
+                )
+                .ok();
+            }
+            TrialStatus::Passed => {}
+        }
+    }
+    out
+}
+
+fn status_word(status: &TrialStatus) -> &'static str {
+    match status {
+        TrialStatus::Passed => "pass",
+        TrialStatus::Failed(_) => "FAIL",
+        TrialStatus::Skipped(_) => "skip",
+    }
+}
+
+/// How many results passed, failed and were skipped.
+pub fn counts(results: &[TrialResult]) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for r in results {
+        match r.status {
+            TrialStatus::Passed => c.0 += 1,
+            TrialStatus::Failed(_) => c.1 += 1,
+            TrialStatus::Skipped(_) => c.2 += 1,
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn result(fixture: &str, language: Language, status: TrialStatus) -> TrialResult {
+        TrialResult {
+            fixture: fixture.into(),
+            language,
+            status,
+            duration: Duration::from_millis(1500),
+        }
+    }
+
+    #[test]
+    fn the_matrix_has_a_cell_per_trial_and_lists_failures() {
+        let text = matrix(&[
+            result("greeting", Language::Rust, TrialStatus::Passed),
+            result(
+                "greeting",
+                Language::Python,
+                TrialStatus::Skipped("no python3".into()),
+            ),
+            result(
+                "plugin",
+                Language::Rust,
+                TrialStatus::Failed("it broke".into()),
+            ),
+        ]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            ["fixture", "rust", "python"]
+        );
+        assert!(lines[1].starts_with("greeting") && lines[1].contains("pass 1.5s"));
+        assert!(lines[1].contains("skip 1.5s"));
+        assert!(lines[2].contains("FAIL 1.5s") && lines[2].contains(" - "));
+        assert!(text.contains("1 passed, 1 failed, 1 skipped"));
+        assert!(text.contains("plugin::rust FAILED ----\nit broke"));
+        assert!(text.contains("greeting::python skipped: no python3"));
+    }
+}

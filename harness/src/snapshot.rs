@@ -1,0 +1,150 @@
+//! Checks a trial's outcome text against the fixture's insta snapshot.
+//!
+//! All languages of a fixture share one snapshot, `fixtures/<name>/snapshots/<name>.snap`, so
+//! a language that disagrees fails. A language listed under `[own-snapshot]` in fixture.toml
+//! (with its reason) uses `<name>@<language>.snap` instead, and fails once it agrees with the
+//! shared snapshot again, asking for the line to be removed.
+//!
+//! insta writes new and changed snapshots: as `.snap.new` files for `cargo insta review`, or
+//! straight to `.snap` with `INSTA_UPDATE=always`. Because the languages of one fixture run
+//! concurrently, the first outcome accepted in a run is remembered, and a language that
+//! disagrees with it fails without overwriting it.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use crate::fixture::Fixture;
+use crate::language::Language;
+
+/// Outcomes accepted so far in this process, per snapshot file, with the language that gave
+/// each; shared by every trial of a run.
+#[derive(Default)]
+pub struct SnapshotBook {
+    accepted: Mutex<HashMap<PathBuf, (Language, String)>>,
+}
+
+impl SnapshotBook {
+    /// Checks `actual`, the outcome of `fixture` in `language`, against its snapshot.
+    /// `own_reason` is the fixture's reason for giving this language its own snapshot.
+    pub fn check(
+        &self,
+        fixture: &Fixture,
+        language: Language,
+        own_reason: Option<&str>,
+        description: &str,
+        actual: &str,
+    ) -> Result<(), String> {
+        let shared = snapshot_file(fixture, None);
+        if own_reason.is_some() && read_snapshot(&shared).as_deref() == Some(actual) {
+            return Err(format!(
+                "{language} now agrees with the shared snapshot {}; remove `{language} = ...` from \
+                 [own-snapshot] in {}",
+                shared.display(),
+                fixture.dir.join("fixture.toml").display()
+            ));
+        }
+        let suffix = own_reason.map(|_| language);
+        let path = snapshot_file(fixture, suffix);
+
+        // One fixture's languages check one at a time, so that the file and the book agree.
+        let mut accepted = self.accepted.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((other, text)) = accepted.get(&path) {
+            if text == actual {
+                return Ok(());
+            }
+            return Err(format!(
+                "{language} disagrees with {other}, which matched {} in this run:\n{}",
+                path.display(),
+                diff(text, actual, other.name(), language.name())
+            ));
+        }
+        let stored = read_snapshot(&path);
+        if stored.as_deref() == Some(actual) {
+            accepted.insert(path, (language, actual.to_string()));
+            return Ok(());
+        }
+        let updated = run_insta(fixture, suffix, description, actual);
+        if updated && read_snapshot(&path).as_deref() == Some(actual) {
+            accepted.insert(path, (language, actual.to_string()));
+            return Ok(());
+        }
+        let rerun = format!("cargo test -- --exact {}::{language}", fixture.name);
+        Err(match stored {
+            Some(expected) => format!(
+                "outcome differs from the snapshot {}:\n{}\nto accept the new outcome: \
+                 `cargo insta review`, or `INSTA_UPDATE=always {rerun}`",
+                path.display(),
+                diff(&expected, actual, "snapshot", language.name())
+            ),
+            None => format!(
+                "no snapshot yet at {}; the outcome is:\n{}\nto accept it: `cargo insta review`, \
+                 or `INSTA_UPDATE=always {rerun}`",
+                path.display(),
+                crate::outcome::indent(actual)
+            ),
+        })
+    }
+}
+
+/// The snapshot file of `fixture`: the shared one, or a language's own.
+pub fn snapshot_file(fixture: &Fixture, language: Option<Language>) -> PathBuf {
+    let name = match language {
+        Some(l) => format!("{}@{l}.snap", fixture.name),
+        None => format!("{}.snap", fixture.name),
+    };
+    fixture.snapshot_dir().join(name)
+}
+
+/// The body of a snapshot file, if it exists and is a text snapshot.
+fn read_snapshot(path: &Path) -> Option<String> {
+    if !path.is_file() {
+        return None;
+    }
+    let snapshot = insta::Snapshot::from_file(path).ok()?;
+    let text = snapshot.contents().as_text()?.to_string();
+    Some(with_final_newline(text))
+}
+
+/// insta trims the final newline of a snapshot; outcomes always end with one.
+fn with_final_newline(mut text: String) -> String {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Hands the outcome to insta, which writes `.snap.new` (or `.snap` under
+/// `INSTA_UPDATE=always`) as its settings say. Returns whether insta accepted it.
+fn run_insta(
+    fixture: &Fixture,
+    language: Option<Language>,
+    description: &str,
+    actual: &str,
+) -> bool {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(fixture.snapshot_dir());
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    settings.set_input_file(fixture.dir.join("fixture.toml"));
+    if let Some(language) = language {
+        settings.set_snapshot_suffix(language.name());
+    }
+    let name = fixture.name.clone();
+    let text = actual.to_string();
+    catch_unwind(AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, text));
+    }))
+    .is_ok()
+}
+
+/// A unified diff of two outcome texts.
+pub fn diff(expected: &str, actual: &str, expected_name: &str, actual_name: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(expected_name, actual_name)
+        .to_string()
+}

@@ -1,0 +1,93 @@
+//! Guest toolchains: one module per language, each turning a fixture's guest file into a
+//! component. Adding a language is adding a module and one line in [`for_language`].
+
+pub mod command;
+mod rust;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::language::Language;
+use crate::paths::ProjectPaths;
+
+pub use rust::RustToolchain;
+
+/// Everything one build needs, borrowed from the fixture and the session.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildRequest<'a> {
+    /// The fixture's name.
+    pub fixture: &'a str,
+    /// The guest source file.
+    pub guest: &'a Path,
+    /// The WIT package directory to build against.
+    pub wit: &'a Path,
+    /// The world the guest implements.
+    pub world: &'a str,
+    /// Where the built component goes.
+    pub output: &'a Path,
+}
+
+/// A guest language's toolchain.
+pub trait Toolchain: Send + Sync {
+    /// The language this toolchain builds.
+    fn language(&self) -> Language;
+
+    /// A quick look for the tools this language needs; `Err` says what is missing and how to
+    /// get it. Runs before trials are listed, so it must not install anything.
+    fn probe(&self) -> Result<(), String>;
+
+    /// Once per session, before the first build: install or check what the builds share.
+    fn prepare(&self) -> Result<()>;
+
+    /// Builds one guest into a component at `request.output`.
+    fn build(&self, request: &BuildRequest<'_>) -> Result<()>;
+}
+
+/// The toolchain of `language`.
+pub fn for_language(language: Language, paths: &ProjectPaths) -> Box<dyn Toolchain> {
+    match language {
+        Language::Rust => Box::new(RustToolchain::new(paths)),
+        Language::Js | Language::Python => Box::new(Unsupported(language)),
+    }
+}
+
+/// A language whose toolchain driver is not written yet; its trials are skipped.
+struct Unsupported(Language);
+
+impl Toolchain for Unsupported {
+    fn language(&self) -> Language {
+        self.0
+    }
+
+    fn probe(&self) -> Result<(), String> {
+        Err(format!("witness has no {} toolchain driver yet", self.0))
+    }
+
+    fn prepare(&self) -> Result<()> {
+        anyhow::bail!("witness has no {} toolchain driver yet", self.0)
+    }
+
+    fn build(&self, _: &BuildRequest<'_>) -> Result<()> {
+        self.prepare()
+    }
+}
+
+/// Writes `contents` to `path` only if it differs from what is there, so tools that watch
+/// timestamps (cargo) see no change when nothing changed. The write goes through a temporary
+/// file and a rename, so a concurrent reader never sees half a file.
+pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+    use anyhow::Context as _;
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    let dir = path.parent().context("a path to write has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
+    std::fs::write(tmp.path(), contents)
+        .with_context(|| format!("failed to write {}", tmp.path().display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("failed to write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! Rust guests: each fixture's `guest.rs` becomes a member of one generated cargo workspace
+//! under `target/witness/rust-guests/`, so `wit-bindgen` and the plugin API crate compile once
+//! for every fixture. The member's `lib.rs` (from `guests-rust/template/`) generates the
+//! bindings for the fixture's world and `include!`s the guest, so compiler errors point at
+//! the fixture's own file.
+//!
+//! The default builder is `cargo build --release --target wasm32-wasip2`, which emits a
+//! component directly and needs only the rustup target (installed here when missing).
+//! `WITNESS_RUST_BUILDER=cargo-component` selects `cargo component build` where
+//! cargo-component is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+
+use super::command::{self, probe};
+use super::{BuildRequest, Toolchain, write_if_changed};
+use crate::language::Language;
+use crate::paths::ProjectPaths;
+
+const TEMPLATE_CARGO: &str = include_str!("../../../guests-rust/template/Cargo.toml");
+const TEMPLATE_LIB: &str = include_str!("../../../guests-rust/template/lib.rs");
+const TEMPLATE_WORKSPACE: &str = include_str!("../../../guests-rust/template/workspace.toml");
+
+/// How Rust guests are turned into components.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RustBuilder {
+    /// `cargo build --target wasm32-wasip2`: a component straight from the linker.
+    Wasip2,
+    /// `cargo component build`: wasm32-wasip1 plus the preview 1 adapter.
+    CargoComponent,
+}
+
+impl RustBuilder {
+    /// The builder `WITNESS_RUST_BUILDER` names (`wasip2`, the default, or `cargo-component`).
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("WITNESS_RUST_BUILDER").as_deref() {
+            Err(_) | Ok("") | Ok("wasip2") => Ok(RustBuilder::Wasip2),
+            Ok("cargo-component") => Ok(RustBuilder::CargoComponent),
+            Ok(other) => Err(format!(
+                "WITNESS_RUST_BUILDER={other} is not a Rust builder (use wasip2 or cargo-component)"
+            )),
+        }
+    }
+
+    fn target(self) -> &'static str {
+        match self {
+            RustBuilder::Wasip2 => "wasm32-wasip2",
+            RustBuilder::CargoComponent => "wasm32-wasip1",
+        }
+    }
+}
+
+/// The Rust guest toolchain.
+pub struct RustToolchain {
+    workspace: PathBuf,
+    plugin_api: PathBuf,
+    lock_seed: PathBuf,
+    /// Held while a member is written and built: cargo serialises builds of one target
+    /// directory anyway, and this keeps a member from changing under a running build.
+    building: Mutex<()>,
+}
+
+impl RustToolchain {
+    /// The toolchain for the project at `paths`.
+    pub fn new(paths: &ProjectPaths) -> Self {
+        RustToolchain {
+            workspace: paths.out.join("rust-guests"),
+            plugin_api: paths.root.join("guests-rust").join("plugin-api"),
+            lock_seed: paths.root.join("guests-rust").join("Cargo.lock"),
+            building: Mutex::new(()),
+        }
+    }
+
+    fn builder(&self) -> Result<RustBuilder> {
+        RustBuilder::from_env().map_err(anyhow::Error::msg)
+    }
+
+    /// A cargo command for the generated workspace, cleared of the variables the outer cargo
+    /// (running `cargo test`) sets for its own build.
+    fn cargo(&self) -> Command {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(&self.workspace);
+        for var in [
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_TARGET",
+            "CARGO_BUILD_TARGET_DIR",
+            "RUSTFLAGS",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_MAKEFLAGS",
+            "MAKEFLAGS",
+            "MFLAGS",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+
+    fn ensure_target(&self, target: &str) -> Result<()> {
+        let libdir = Command::new("rustc")
+            .args(["--print", "target-libdir", "--target", target])
+            .output()
+            .context("failed to run `rustc --print target-libdir`")?;
+        let dir = PathBuf::from(String::from_utf8_lossy(&libdir.stdout).trim());
+        if libdir.status.success() && dir.is_dir() {
+            return Ok(());
+        }
+        eprintln!(
+            "witness: the Rust target {target} is missing; running `rustup target add {target}`"
+        );
+        command::run(
+            Command::new("rustup").args(["target", "add", target]),
+            "install rustup (https://rustup.rs) or add the target by hand",
+        )?;
+        Ok(())
+    }
+
+    fn write_workspace(&self) -> Result<()> {
+        write_if_changed(&self.workspace.join("Cargo.toml"), TEMPLATE_WORKSPACE)?;
+        let lock = self.workspace.join("Cargo.lock");
+        if !lock.exists() && self.lock_seed.exists() {
+            std::fs::copy(&self.lock_seed, &lock).with_context(|| {
+                format!(
+                    "failed to copy {} to {}",
+                    self.lock_seed.display(),
+                    lock.display()
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    fn write_member(&self, request: &BuildRequest<'_>, package: &str) -> Result<()> {
+        let dir = self.workspace.join("members").join(request.fixture);
+        let cargo_toml = TEMPLATE_CARGO
+            .replace("{package}", package)
+            .replace("{plugin_api}", &toml_path(&self.plugin_api));
+        let lib = TEMPLATE_LIB
+            .replace("{wit_path}", &rust_str(&request.wit.to_string_lossy()))
+            .replace("{world}", &rust_str(request.world))
+            .replace("{guest_path}", &rust_str(&request.guest.to_string_lossy()));
+        // lib.rs first: a Cargo.toml never names a file that is not there yet.
+        write_if_changed(&dir.join("lib.rs"), &lib)?;
+        write_if_changed(&dir.join("Cargo.toml"), &cargo_toml)
+    }
+}
+
+impl Toolchain for RustToolchain {
+    fn language(&self) -> Language {
+        Language::Rust
+    }
+
+    fn probe(&self) -> Result<(), String> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        probe(&cargo, &["--version"])?;
+        if RustBuilder::from_env()? == RustBuilder::CargoComponent {
+            probe(&cargo, &["component", "--version"]).map_err(|e| {
+                format!("{e}; WITNESS_RUST_BUILDER=cargo-component needs `cargo install cargo-component`")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn prepare(&self) -> Result<()> {
+        self.ensure_target(self.builder()?.target())?;
+        self.write_workspace()
+    }
+
+    fn build(&self, request: &BuildRequest<'_>) -> Result<()> {
+        let builder = self.builder()?;
+        let package = format!("witness-guest-{}", crate_name(request.fixture));
+        let _guard = self
+            .building
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.write_member(request, &package)?;
+        let mut cmd = self.cargo();
+        match builder {
+            RustBuilder::Wasip2 => cmd.args(["build", "--target", "wasm32-wasip2"]),
+            RustBuilder::CargoComponent => cmd.args(["component", "build"]),
+        };
+        cmd.args(["--release", "--color", "never", "--quiet", "-p", &package]);
+        command::run(
+            &mut cmd,
+            &format!("fix the compile error in {}", request.guest.display()),
+        )
+        .with_context(|| format!("failed to build {}", request.guest.display()))?;
+
+        let built = self
+            .workspace
+            .join("target")
+            .join(builder.target())
+            .join("release")
+            .join(format!("{}.wasm", package.replace('-', "_")));
+        if !built.is_file() {
+            bail!("cargo succeeded but {} is missing", built.display());
+        }
+        copy_if_changed(&built, request.output)
+    }
+}
+
+/// Copies `from` to `to` unless `to` already holds the same bytes.
+pub fn copy_if_changed(from: &Path, to: &Path) -> Result<()> {
+    let new = std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
+    if std::fs::read(to).is_ok_and(|old| old == new) {
+        return Ok(());
+    }
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create {}", dir.display()))?;
+    }
+    std::fs::write(to, new).with_context(|| format!("failed to write {}", to.display()))
+}
+
+/// A fixture name as a cargo package name: lowercase letters, digits and `-`.
+fn crate_name(fixture: &str) -> String {
+    fixture
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A Rust string literal holding `s`.
+fn rust_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A path as a TOML basic string.
+fn toml_path(p: &Path) -> String {
+    p.to_string_lossy()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixture_names_become_package_names() {
+        assert_eq!(crate_name("Greeting_2"), "greeting-2");
+        assert_eq!(crate_name("a.b c"), "a-b-c");
+    }
+}

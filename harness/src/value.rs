@@ -1,0 +1,120 @@
+//! Component values as the harness compares them: `expect` against what a call returned,
+//! as values rather than as text (flags as sets, floats by value, NaN equal to NaN).
+
+use wasmtime::component::{Type, Val};
+
+/// A value's WAVE text; values WAVE cannot write (resources, streams) as their debug form.
+pub fn to_wave(value: &Val) -> String {
+    value.to_wave().unwrap_or_else(|_| format!("{value:?}"))
+}
+
+/// Parses `expect` as a WAVE value of type `ty`.
+pub fn parse_expected(ty: &Type, expect: &str) -> Result<Val, String> {
+    Val::from_wave(ty, expect).map_err(|e| e.to_string())
+}
+
+/// Whether two values of the same type are equal as values.
+pub fn values_equal(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Float32(x), Val::Float32(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Val::Float64(x), Val::Float64(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Val::Flags(x), Val::Flags(y)) => {
+            let mut x = x.clone();
+            let mut y = y.clone();
+            x.sort();
+            y.sort();
+            x == y
+        }
+        (Val::List(x), Val::List(y))
+        | (Val::Tuple(x), Val::Tuple(y))
+        | (Val::FixedLengthList(x), Val::FixedLengthList(y)) => all_equal(x, y),
+        (Val::Record(x), Val::Record(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((n1, v1), (n2, v2))| n1 == n2 && values_equal(v1, v2))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| values_equal(k1, k2) && values_equal(v1, v2))
+        }
+        (Val::Variant(n1, p1), Val::Variant(n2, p2)) => n1 == n2 && payloads_equal(p1, p2),
+        (Val::Option(x), Val::Option(y)) => payloads_equal(x, y),
+        (Val::Result(Ok(x)), Val::Result(Ok(y))) | (Val::Result(Err(x)), Val::Result(Err(y))) => {
+            payloads_equal(x, y)
+        }
+        _ => a == b,
+    }
+}
+
+fn all_equal(x: &[Val], y: &[Val]) -> bool {
+    x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
+}
+
+fn payloads_equal(x: &Option<Box<Val>>, y: &Option<Box<Val>>) -> bool {
+    match (x, y) {
+        (None, None) => true,
+        (Some(a), Some(b)) => values_equal(a, b),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Val {
+        Val::String(text.into())
+    }
+
+    #[test]
+    fn flags_compare_as_sets() {
+        let a = Val::Flags(vec!["write".into(), "exec".into()]);
+        let b = Val::Flags(vec!["exec".into(), "write".into()]);
+        assert!(values_equal(&a, &b));
+        assert!(!values_equal(&a, &Val::Flags(vec!["exec".into()])));
+    }
+
+    #[test]
+    fn floats_compare_by_value_and_nan_equals_nan() {
+        assert!(values_equal(&Val::Float64(0.5), &Val::Float64(0.5)));
+        assert!(values_equal(
+            &Val::Float32(f32::NAN),
+            &Val::Float32(f32::NAN)
+        ));
+        assert!(!values_equal(&Val::Float64(0.5), &Val::Float64(0.25)));
+    }
+
+    #[test]
+    fn nested_values_compare_deeply() {
+        let flags = |v: &[&str]| Val::Flags(v.iter().map(|s| s.to_string()).collect());
+        let a = Val::Record(vec![
+            ("name".into(), s("x")),
+            ("mode".into(), flags(&["a", "b"])),
+        ]);
+        let b = Val::Record(vec![
+            ("name".into(), s("x")),
+            ("mode".into(), flags(&["b", "a"])),
+        ]);
+        let c = Val::Record(vec![
+            ("name".into(), s("y")),
+            ("mode".into(), flags(&["a"])),
+        ]);
+        assert!(values_equal(&a, &b));
+        assert!(!values_equal(&a, &c));
+        let ok = |v| Val::Result(Ok(Some(Box::new(v))));
+        assert!(values_equal(&ok(s("1")), &ok(s("1"))));
+        assert!(!values_equal(
+            &ok(s("1")),
+            &Val::Result(Err(Some(Box::new(s("1")))))
+        ));
+    }
+
+    #[test]
+    fn expected_values_parse_against_their_type() {
+        assert_eq!(parse_expected(&Type::U32, "42").unwrap(), Val::U32(42));
+        assert!(parse_expected(&Type::U32, "\"x\"").is_err());
+    }
+}
