@@ -33,7 +33,8 @@ pub struct Host {
 
 impl Host {
     /// Creates the engine (Cranelift, component model, detailed backtraces) and a linker that
-    /// provides WASI preview 2 and the `witness:plugin/host` imports.
+    /// provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
+    /// `witness:plugin/host` imports.
     pub fn new() -> Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
@@ -43,6 +44,8 @@ impl Host {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
             .context("failed to add WASI preview 2 to the linker")?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)
+            .context("failed to add wasi:http to the linker")?;
         imports::PluginImports::add_to_linker::<HostState, HasSelf<HostState>>(
             &mut linker,
             |state| state,

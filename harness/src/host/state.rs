@@ -1,10 +1,15 @@
-//! What one store holds: the WASI context (granted nothing by default), its resource table,
-//! the plugin's configuration and the host calls the plugin made.
+//! What one store holds: the WASI context (granted nothing by default), the `wasi:http`
+//! context (every outgoing request refused), the resource table, the plugin's configuration
+//! and the host calls the plugin made.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{
+    RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
+};
 
 /// How one instance is set up: what it may see and what the host answers it.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +21,8 @@ pub struct InstanceSettings {
 /// The data of one store.
 pub struct HostState {
     wasi: WasiCtx,
+    http: WasiHttpCtx,
+    http_hooks: RefuseOutgoingHttp,
     table: ResourceTable,
     pub(super) settings: InstanceSettings,
     host_calls: Vec<String>,
@@ -25,6 +32,8 @@ impl HostState {
     pub(super) fn new(wasi: WasiCtx, settings: InstanceSettings) -> Self {
         HostState {
             wasi,
+            http: WasiHttpCtx::new(),
+            http_hooks: RefuseOutgoingHttp,
             table: ResourceTable::new(),
             settings,
             host_calls: Vec::new(),
@@ -49,5 +58,38 @@ impl WasiView for HostState {
             ctx: &mut self.wasi,
             table: &mut self.table,
         }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.http_hooks,
+        }
+    }
+}
+
+/// The response to a plugin's outgoing HTTP request and the future that reports errors
+/// while its body is read, as `wasmtime-wasi-http` hands them back.
+type SendResult = wasmtime_wasi_http::Result<(
+    http::Response<WasiBody>,
+    Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+)>;
+
+/// `wasi:http` is linked so that JavaScript plugins built with componentize-js's defaults
+/// (which import it) instantiate; no plugin is granted the network, so every outgoing request
+/// fails inside the guest with `HTTP-request-denied`.
+struct RefuseOutgoingHttp;
+
+impl WasiHttpHooks for RefuseOutgoingHttp {
+    fn send_request(
+        &mut self,
+        _request: http::Request<WasiBody>,
+        _options: Option<RequestOptions>,
+        _response_errors: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> Box<dyn Future<Output = SendResult> + Send> {
+        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
     }
 }

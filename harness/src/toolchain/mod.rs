@@ -2,6 +2,8 @@
 //! component. Adding a language is adding a module and one line in [`for_language`].
 
 pub mod command;
+mod js;
+mod python;
 mod rust;
 
 use std::path::Path;
@@ -11,7 +13,9 @@ use anyhow::Result;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
-pub use rust::RustToolchain;
+pub use js::JsToolchain;
+pub use python::PythonToolchain;
+pub use rust::{RustBuilder, RustToolchain};
 
 /// Everything one build needs, borrowed from the fixture and the session.
 #[derive(Debug, Clone, Copy)]
@@ -48,29 +52,28 @@ pub trait Toolchain: Send + Sync {
 pub fn for_language(language: Language, paths: &ProjectPaths) -> Box<dyn Toolchain> {
     match language {
         Language::Rust => Box::new(RustToolchain::new(paths)),
-        Language::Js | Language::Python => Box::new(Unsupported(language)),
+        Language::Js => Box::new(JsToolchain::new(paths)),
+        Language::Python => Box::new(PythonToolchain::new(paths)),
     }
 }
 
-/// A language whose toolchain driver is not written yet; its trials are skipped.
-struct Unsupported(Language);
-
-impl Toolchain for Unsupported {
-    fn language(&self) -> Language {
-        self.0
+/// Puts a freshly built component at its stable path, `to`, unless `to` already holds the
+/// same bytes (so an unchanged build leaves the artifact's timestamp alone).
+pub fn install_artifact(from: &Path, to: &Path) -> Result<()> {
+    use anyhow::Context as _;
+    let new = std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
+    if std::fs::read(to).is_ok_and(|old| old == new) {
+        return Ok(());
     }
-
-    fn probe(&self) -> Result<(), String> {
-        Err(format!("witness has no {} toolchain driver yet", self.0))
-    }
-
-    fn prepare(&self) -> Result<()> {
-        anyhow::bail!("witness has no {} toolchain driver yet", self.0)
-    }
-
-    fn build(&self, _: &BuildRequest<'_>) -> Result<()> {
-        self.prepare()
-    }
+    let dir = to.parent().context("an artifact path has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
+    std::fs::write(tmp.path(), &new)
+        .with_context(|| format!("failed to write {}", tmp.path().display()))?;
+    tmp.persist(to)
+        .with_context(|| format!("failed to write {}", to.display()))?;
+    Ok(())
 }
 
 /// Writes `contents` to `path` only if it differs from what is there, so tools that watch

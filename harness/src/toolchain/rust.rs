@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, bail};
 
 use super::command::{self, probe};
-use super::{BuildRequest, Toolchain, write_if_changed};
+use super::{BuildRequest, Toolchain, install_artifact, write_if_changed};
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
@@ -198,21 +198,8 @@ impl Toolchain for RustToolchain {
         if !built.is_file() {
             bail!("cargo succeeded but {} is missing", built.display());
         }
-        copy_if_changed(&built, request.output)
+        install_artifact(&built, request.output)
     }
-}
-
-/// Copies `from` to `to` unless `to` already holds the same bytes.
-pub fn copy_if_changed(from: &Path, to: &Path) -> Result<()> {
-    let new = std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
-    if std::fs::read(to).is_ok_and(|old| old == new) {
-        return Ok(());
-    }
-    if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("failed to create {}", dir.display()))?;
-    }
-    std::fs::write(to, new).with_context(|| format!("failed to write {}", to.display()))
 }
 
 /// A fixture name as a cargo package name: lowercase letters, digits and `-`.
