@@ -49,12 +49,18 @@ impl Scratch {
 
     /// Runs every fixture here in Rust and returns (name, status) pairs.
     fn run(&self) -> Vec<(String, TrialStatus)> {
+        self.run_in(&[Language::Rust])
+    }
+
+    /// Runs every fixture here in `languages`; a missing toolchain skips its trials unless
+    /// the environment requires the language (`CI=true`, `WITNESS_REQUIRE`).
+    fn run_in(&self, languages: &[Language]) -> Vec<(String, TrialStatus)> {
         let paths = ProjectPaths::discover().with_fixtures(self.fixtures());
-        let options = RunOptions {
-            languages: Some(vec![Language::Rust]),
-            required: vec![Language::Rust],
-            fixtures: Vec::new(),
-        };
+        let mut options = RunOptions::from_env().expect("valid WITNESS_* variables");
+        options.languages = Some(languages.to_vec());
+        if languages == [Language::Rust] {
+            options.required = vec![Language::Rust];
+        }
         let session = Session::new(paths, options);
         session
             .trials()
@@ -221,4 +227,64 @@ fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
         "{m}"
     );
     assert!(m.contains("cargo insta review"), "{m}");
+}
+
+#[test]
+fn broken_js_and_python_guests_fail_with_the_tools_own_message() {
+    let scratch = Scratch::new();
+    let toml = fixture_toml("[[call]]\ninvoke = 'greeting(\"Ben\")'\n");
+    let cases = [
+        (
+            "selftest-js-syntax",
+            "guest.js",
+            "export function greeting(name) {\n  return `hi ${name}`;;\n}}\n",
+        ),
+        (
+            "selftest-js-no-export",
+            "guest.js",
+            "export function greet(name) {\n  return name;\n}\n",
+        ),
+        (
+            "selftest-py-import",
+            "guest.py",
+            "import no_such_module\nimport wit_world\n\nclass WitWorld(wit_world.WitWorld):\n    def greeting(self, name):\n        return name\n",
+        ),
+        (
+            "selftest-py-class",
+            "guest.py",
+            "import wit_world\n\nclass Greeter(wit_world.WitWorld):\n    def greeting(self, name):\n        return name\n",
+        ),
+    ];
+    for (name, file, text) in cases {
+        scratch.write(name, "fixture.toml", &toml);
+        scratch.write(name, file, text);
+    }
+    let results = scratch.run_in(&[Language::Js, Language::Python]);
+    assert_eq!(results.len(), 4, "{results:?}");
+    let expectations = [
+        ("selftest-js-syntax::js", "Unexpected token"),
+        ("selftest-js-no-export::js", "greeting"),
+        (
+            "selftest-py-import::python",
+            "No module named 'no_such_module'",
+        ),
+        ("selftest-py-class::python", "WitWorld"),
+    ];
+    for (trial, tool_text) in expectations {
+        let status = &results.iter().find(|(n, _)| n == trial).unwrap().1;
+        if let TrialStatus::Skipped(reason) = status {
+            eprintln!("{trial} skipped (its toolchain is missing and not required): {reason}");
+            continue;
+        }
+        let m = failure(&results, trial);
+        let fixture = trial.split("::").next().unwrap();
+        assert!(
+            m.contains(&format!("{fixture}/guest.")),
+            "names the guest file: {m}"
+        );
+        assert!(
+            m.contains(tool_text),
+            "{trial} shows the tool's message ({tool_text}): {m}"
+        );
+    }
 }

@@ -45,7 +45,10 @@ impl JsToolchain {
     fn installed(&self) -> bool {
         let installed = self.node_modules().join(".package-lock.json");
         let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        match (modified(&installed), modified(&self.dir.join("package-lock.json"))) {
+        match (
+            modified(&installed),
+            modified(&self.dir.join("package-lock.json")),
+        ) {
             (Some(installed), Some(lock)) => installed >= lock,
             _ => false,
         }

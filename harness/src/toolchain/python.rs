@@ -57,9 +57,12 @@ impl PythonToolchain {
             .output()
             .ok()?;
         let text = String::from_utf8_lossy(&out.stdout);
-        out.status
-            .success()
-            .then(|| text.split_whitespace().last().unwrap_or_default().to_string())
+        out.status.success().then(|| {
+            text.split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_string()
+        })
     }
 }
 
@@ -131,7 +134,10 @@ impl Toolchain for PythonToolchain {
                 .arg(scratch.path())
                 .arg("-o")
                 .arg(&built)
-                .current_dir(scratch.path()),
+                .current_dir(scratch.path())
+                // componentize-py is Rust inside: keep its errors free of Rust backtraces.
+                .env_remove("RUST_BACKTRACE")
+                .env_remove("RUST_LIB_BACKTRACE"),
             &format!(
                 "check {}: it must define `class WitWorld(wit_world.WitWorld)` with every export \
                  of world `{}` (the file was built from a scratch copy named guest.py)",
