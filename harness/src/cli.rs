@@ -3,16 +3,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-use crate::host::{CallOutcome, Host, InstanceSettings, parse_call};
+use crate::host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 use crate::report;
-use crate::runner::{RunOptions, Session, TrialResult};
+use crate::runner::{RunOptions, Session};
 use crate::value::to_wave;
 
 /// witness: a WebAssembly plugin host and its cross-language conformance harness.
@@ -38,6 +37,13 @@ pub enum CliCommand {
         root: Option<PathBuf>,
         /// Only these fixtures, by directory name.
         fixtures: Vec<String>,
+    },
+    /// Measure cold and warm runs of the matrix, compile, instantiate and call times, and
+    /// print the figures.
+    Bench {
+        /// Only these languages, comma-separated.
+        #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+        lang: Vec<Language>,
     },
     /// Run one WAVE call (`name(args…)`) against a component and print its result and output.
     Call {
@@ -83,6 +89,17 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             root,
             fixtures,
         } => run_matrix(lang, root, fixtures),
+        CliCommand::Bench { lang } => {
+            let mut options = RunOptions::from_env()?;
+            if !lang.is_empty() {
+                options.languages = Some(lang);
+            }
+            print!(
+                "{}",
+                crate::bench::run(&ProjectPaths::discover(), &options)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         CliCommand::Call {
             component,
             call,
@@ -113,24 +130,7 @@ fn run_matrix(
     };
     let session = Session::new(paths, options);
     let trials = session.trials()?;
-    let queue = Mutex::new(trials.iter());
-    let results = Mutex::new(Vec::<TrialResult>::new());
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let next = queue.lock().map(|mut q| q.next()).ok().flatten();
-                    let Some(trial) = next else { break };
-                    let result = session.run(trial);
-                    if let Ok(mut results) = results.lock() {
-                        results.push(result);
-                    }
-                }
-            });
-        }
-    });
-    let results = results.into_inner().unwrap_or_default();
+    let results = session.run_all(&trials);
     print!("{}", report::matrix(&results));
     let (_, failed, _) = report::counts(&results);
     Ok(if failed == 0 {
@@ -147,7 +147,7 @@ fn call_once(
     config: Vec<(String, String)>,
 ) -> Result<ExitCode> {
     let call = parse_call(call)?;
-    let host = Host::new()?;
+    let host = Host::with_options(&HostOptions::cached_in(&ProjectPaths::discover().cache))?;
     let loaded = host.load(component)?;
     let settings = InstanceSettings {
         config: config.into_iter().collect(),

@@ -14,6 +14,8 @@ pub struct ProjectPaths {
     pub wit: PathBuf,
     /// `target/witness/`: built components and generated guest projects.
     pub out: PathBuf,
+    /// The caches: `target/witness/cache/`, or `WITNESS_CACHE_DIR`.
+    pub cache: PathBuf,
 }
 
 impl ProjectPaths {
@@ -32,12 +34,23 @@ impl ProjectPaths {
 
     /// The paths of the checkout at `root`, writing under `target`.
     pub fn new(root: PathBuf, target: PathBuf) -> Self {
+        let out = target.join("witness");
+        let cache = std::env::var_os("WITNESS_CACHE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| out.join("cache"));
         ProjectPaths {
             fixtures: root.join("fixtures"),
             wit: root.join("wit"),
-            out: target.join("witness"),
+            cache,
+            out,
             root,
         }
+    }
+
+    /// The same project with its caches in `cache` (a fresh directory makes a cold run).
+    pub fn with_cache(mut self, cache: PathBuf) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// The same project with its fixtures read from `fixtures` (the harness's self-tests

@@ -4,18 +4,20 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::cache::build::BuildCache;
+use crate::cache::hash::Fingerprint;
 use crate::fixture::{self, Fixture, FixtureFile};
-use crate::host::{CallOutcome, Host, InstanceSettings, parse_call};
+use crate::host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
 use crate::snapshot::SnapshotBook;
-use crate::toolchain::{self, BuildRequest, Toolchain};
+use crate::toolchain::{self, BuildRequest, Toolchain, install_artifact};
 use crate::value;
 
 /// What a session runs and how strict it is; shared by the CLI and the test runner.
@@ -99,6 +101,7 @@ pub struct TrialResult {
 struct LanguageSlot {
     toolchain: Box<dyn Toolchain>,
     probe: Result<(), String>,
+    fingerprint: OnceLock<Result<Fingerprint, String>>,
     prepared: OnceLock<Result<(), String>>,
 }
 
@@ -109,6 +112,8 @@ pub struct Session {
     host: OnceLock<Result<Host, String>>,
     languages: BTreeMap<Language, LanguageSlot>,
     snapshots: SnapshotBook,
+    builds: BuildCache,
+    build_times: Mutex<Vec<(String, Language, Duration)>>,
 }
 
 impl Session {
@@ -122,18 +127,57 @@ impl Session {
                 let slot = LanguageSlot {
                     toolchain,
                     probe,
+                    fingerprint: OnceLock::new(),
                     prepared: OnceLock::new(),
                 };
                 (language, slot)
             })
             .collect();
         Session {
+            builds: BuildCache::new(paths.cache.join("build")),
+            build_times: Mutex::default(),
             paths,
             options,
             host: OnceLock::new(),
             languages,
             snapshots: SnapshotBook::default(),
         }
+    }
+
+    /// Each guest build of this session (cache hits are not builds): the trial's name, its
+    /// language and how long the build took.
+    pub fn build_times(&self) -> Vec<(String, Language, Duration)> {
+        self.build_times
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_default()
+    }
+
+    /// Runs `trials` on every core and returns their results in the order given.
+    pub fn run_all(&self, trials: &[TrialSpec]) -> Vec<TrialResult> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<TrialResult>>> = Mutex::new(vec![None; trials.len()]);
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(trials.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(trial) = trials.get(i) else { break };
+                        let result = self.run(trial);
+                        if let Ok(mut results) = results.lock() {
+                            results[i] = Some(result);
+                        }
+                    }
+                });
+            }
+        });
+        results
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// The project paths this session works on.
@@ -206,7 +250,10 @@ impl Session {
 
     fn host(&self) -> Result<&Host> {
         self.host
-            .get_or_init(|| Host::new().map_err(|e| format!("{e:#}")))
+            .get_or_init(|| {
+                Host::with_options(&HostOptions::cached_in(&self.paths.cache))
+                    .map_err(|e| format!("{e:#}"))
+            })
             .as_ref()
             .map_err(|e| anyhow!("{e}"))
     }
@@ -246,15 +293,17 @@ impl Session {
         let wit = fixture.wit_dir(&self.paths.wit);
         crate::wit::check_world(&wit, &file.world).context("fixture.toml `world`")?;
 
-        let toolchain = self.prepare(language)?;
         let output = self.paths.artifact(&fixture.name, language);
-        toolchain.build(&BuildRequest {
-            fixture: &fixture.name,
-            guest: &guest,
-            wit: &wit,
-            world: &file.world,
-            output: &output,
-        })?;
+        self.build(
+            trial,
+            &BuildRequest {
+                fixture: &fixture.name,
+                guest: &guest,
+                wit: &wit,
+                world: &file.world,
+                output: &output,
+            },
+        )?;
 
         let host = self.host()?;
         let component = host.load(&output)?;
@@ -290,6 +339,53 @@ impl Session {
         self.snapshots
             .check(fixture, language, own_reason, &file.description, &text)
             .map_err(with_detail)
+    }
+
+    /// Puts the trial's component at `request.output`: from the build cache when nothing
+    /// that goes into it changed, else built (after preparing the toolchain) and cached.
+    fn build(&self, trial: &TrialSpec, request: &BuildRequest<'_>) -> Result<()> {
+        let key = self.build_key(trial.language, request)?;
+        if let Some(cached) = self.builds.get(&key) {
+            return install_artifact(&cached, request.output);
+        }
+        let toolchain = self.prepare(trial.language)?;
+        let start = Instant::now();
+        eprintln!("witness: building {} ...", trial.name());
+        toolchain.build(request)?;
+        let took = start.elapsed();
+        eprintln!(
+            "witness: built {} in {:.1}s",
+            trial.name(),
+            took.as_secs_f64()
+        );
+        if let Ok(mut times) = self.build_times.lock() {
+            times.push((trial.name(), trial.language, took));
+        }
+        self.builds.put(&key, request.output);
+        Ok(())
+    }
+
+    /// The build-cache key of one guest: its source, the WIT package, the world, and the
+    /// toolchain's own fingerprint.
+    fn build_key(&self, language: Language, request: &BuildRequest<'_>) -> Result<String> {
+        let slot = &self.languages[&language];
+        let toolchain_key = slot
+            .fingerprint
+            .get_or_init(|| {
+                let mut key = Fingerprint::new();
+                slot.toolchain
+                    .fingerprint(&mut key)
+                    .map(|_| key)
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| anyhow!("failed to fingerprint the {language} toolchain: {e}"))?;
+        let mut key = toolchain_key.clone();
+        key.text("language", language.name())
+            .text("world", request.world)
+            .file(request.guest)?
+            .dir(request.wit)?;
+        Ok(key.finish())
     }
 
     fn failure_message(&self, trial: &TrialSpec, err: &anyhow::Error) -> String {

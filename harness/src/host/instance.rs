@@ -5,7 +5,7 @@ use std::fmt;
 
 use anyhow::Result;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Instance, Linker, Type, Val};
+use wasmtime::component::{Component, Instance, InstancePre, Type, Val};
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -95,7 +95,7 @@ pub struct CallRecord {
 impl PluginInstance {
     pub(super) fn new(
         engine: &Engine,
-        linker: &Linker<HostState>,
+        pre: &InstancePre<HostState>,
         component: &Component,
         settings: &InstanceSettings,
     ) -> Result<Self> {
@@ -107,8 +107,8 @@ impl PluginInstance {
             .stderr(stderr.pipe())
             .build();
         let mut store = Store::new(engine, HostState::new(wasi, settings.clone()));
-        let instance = linker
-            .instantiate(&mut store, component)
+        let instance = pre
+            .instantiate(&mut store)
             .context("failed to instantiate the component")?;
         Ok(PluginInstance {
             store,

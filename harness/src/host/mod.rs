@@ -11,12 +11,18 @@ mod instance;
 mod output;
 mod state;
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Result, bail};
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::error::Context as _;
 use wasmtime::{Config, Engine, WasmBacktraceDetails};
+
+use crate::cache::compiled::{CompiledCache, Provenance};
+use crate::cache::hash::sha256_hex;
+use crate::cache::incremental::IncrementalCache;
 
 pub use call::{CallError, ParsedCall, parse_call, signature, type_name};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
@@ -25,21 +31,76 @@ pub use state::{HostState, InstanceSettings};
 /// Bytes of stdout (and, separately, of stderr) kept per instance.
 pub const OUTPUT_CAPACITY: usize = 1 << 20;
 
+/// How the host compiles: which caches it uses.
+#[derive(Debug, Clone, Default)]
+pub struct HostOptions {
+    /// Where precompiled components are kept; `None` compiles every component every time.
+    pub compiled_cache: Option<PathBuf>,
+    /// Where wasmtime's per-function incremental compilation cache lives; `None` turns it off.
+    pub incremental_cache: Option<PathBuf>,
+    /// Use wasmtime's pooling instance allocator instead of allocating on demand.
+    pub pooling: bool,
+}
+
+impl HostOptions {
+    /// Both caches under `cache_dir`.
+    pub fn cached_in(cache_dir: &Path) -> Self {
+        HostOptions {
+            compiled_cache: Some(cache_dir.join("compiled")),
+            incremental_cache: Some(cache_dir.join("incremental")),
+            pooling: false,
+        }
+    }
+}
+
+/// A compiled component with its imports resolved against the host's linker, ready to be
+/// instantiated any number of times.
+pub struct LoadedComponent {
+    /// The compiled component.
+    pub component: Component,
+    /// Whether it came from the compiled-code cache or was compiled now.
+    pub provenance: Provenance,
+    pre: InstancePre<HostState>,
+}
+
 /// The engine and linker every plugin of this process runs on.
 pub struct Host {
     engine: Engine,
     linker: Linker<HostState>,
+    compiled: Option<CompiledCache>,
+    loaded: Mutex<HashMap<String, Arc<LoadedComponent>>>,
 }
 
 impl Host {
+    /// A host with no caches: see [`Host::with_options`].
+    pub fn new() -> Result<Self> {
+        Self::with_options(&HostOptions::default())
+    }
+
     /// Creates the engine (Cranelift, component model, detailed backtraces) and a linker that
     /// provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
     /// `witness:plugin/host` imports.
-    pub fn new() -> Result<Self> {
+    pub fn with_options(options: &HostOptions) -> Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
+        if let Some(dir) = &options.incremental_cache {
+            config.enable_incremental_compilation(Arc::new(IncrementalCache::new(dir.clone())))?;
+        }
+        if options.pooling {
+            let mut pool = wasmtime::PoolingAllocationConfig::default();
+            pool.total_component_instances(64)
+                .total_core_instances(256)
+                .total_memories(128)
+                .total_tables(256)
+                .max_memory_size(1 << 30);
+            config.allocation_strategy(pool);
+        }
         let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
+        let compiled = options
+            .compiled_cache
+            .as_ref()
+            .map(|dir| CompiledCache::new(dir.clone(), &engine));
 
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
@@ -51,7 +112,12 @@ impl Host {
             |state| state,
         )
         .context("failed to add the plugin API's host imports to the linker")?;
-        Ok(Host { engine, linker })
+        Ok(Host {
+            engine,
+            linker,
+            compiled,
+            loaded: Mutex::default(),
+        })
     }
 
     /// The engine shared by every component this host loads.
@@ -59,26 +125,48 @@ impl Host {
         &self.engine
     }
 
-    /// Reads and compiles the component at `path`. A core module or a file that is not
-    /// WebAssembly is refused with a message that says so.
-    pub fn load(&self, path: &Path) -> Result<Component> {
+    /// Reads the component at `path`, compiles it (or loads it from the compiled-code cache)
+    /// and resolves its imports. The same bytes loaded again in this process are not compiled
+    /// again. A core module or a file that is not WebAssembly is refused with a message that
+    /// says so; an import the host does not provide is named.
+    pub fn load(&self, path: &Path) -> Result<Arc<LoadedComponent>> {
         let bytes = std::fs::read(path)
             .map_err(|e| anyhow::anyhow!("failed to read {}: {e}", path.display()))?;
         check_is_component(&bytes)
             .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
-        let component = Component::new(&self.engine, &bytes)
-            .with_context(|| format!("failed to compile the component {}", path.display()))?;
-        Ok(component)
+        let hash = sha256_hex(&bytes);
+        if let Some(loaded) = self.loaded_lock().get(&hash) {
+            return Ok(loaded.clone());
+        }
+        let label = path.display().to_string();
+        let (component, provenance) = match &self.compiled {
+            Some(cache) => cache.load(&self.engine, &bytes, &hash, &label)?,
+            None => (Component::new(&self.engine, &bytes)?, Provenance::Compiled),
+        };
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .with_context(|| format!("cannot link {}", path.display()))?;
+        let loaded = Arc::new(LoadedComponent {
+            component,
+            provenance,
+            pre,
+        });
+        self.loaded_lock().insert(hash, loaded.clone());
+        Ok(loaded)
     }
 
-    /// Instantiates `component` in a fresh store configured by `settings`. The error names
-    /// any import the linker cannot satisfy.
+    fn loaded_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LoadedComponent>>> {
+        self.loaded.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Instantiates a loaded component in a fresh store configured by `settings`.
     pub fn instantiate(
         &self,
-        component: &Component,
+        loaded: &LoadedComponent,
         settings: &InstanceSettings,
     ) -> Result<PluginInstance> {
-        PluginInstance::new(&self.engine, &self.linker, component, settings)
+        PluginInstance::new(&self.engine, &loaded.pre, &loaded.component, settings)
     }
 }
 

@@ -19,7 +19,8 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use super::command::{self, probe};
-use super::{BuildRequest, Toolchain, install_artifact};
+use super::{BuildRequest, Toolchain, install_artifact, version_of};
+use crate::cache::hash::Fingerprint;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
@@ -63,6 +64,19 @@ impl Toolchain for JsToolchain {
     fn probe(&self) -> Result<(), String> {
         probe("node", &["--version"]).map_err(|e| format!("{e}; install Node.js 18 or newer"))?;
         probe("npm", &["--version"]).map_err(|e| format!("{e}; install npm"))?;
+        Ok(())
+    }
+
+    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
+        key.text("node", &version_of("node", &["--version"]));
+        for file in [
+            "package.json",
+            "package-lock.json",
+            "bundle.mjs",
+            "witness-plugin.js",
+        ] {
+            key.file(&self.dir.join(file))?;
+        }
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::cache::hash::Fingerprint;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
@@ -41,6 +42,11 @@ pub trait Toolchain: Send + Sync {
     /// get it. Runs before trials are listed, so it must not install anything.
     fn probe(&self) -> Result<(), String>;
 
+    /// Adds everything about this toolchain that decides what a build produces (tool
+    /// versions, pinned dependencies, SDK files, build flags) to a build-cache key. Must not
+    /// install anything: a cached build skips [`Toolchain::prepare`].
+    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()>;
+
     /// Once per session, before the first build: install or check what the builds share.
     fn prepare(&self) -> Result<()>;
 
@@ -55,6 +61,22 @@ pub fn for_language(language: Language, paths: &ProjectPaths) -> Box<dyn Toolcha
         Language::Js => Box::new(JsToolchain::new(paths)),
         Language::Python => Box::new(PythonToolchain::new(paths)),
     }
+}
+
+/// The output of `program args…` (stdout and stderr), for a fingerprint; an empty string
+/// when the program does not run.
+pub fn version_of(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map(|out| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Puts a freshly built component at its stable path, `to`, unless `to` already holds the

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact};
+use crate::cache::hash::Fingerprint;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
@@ -75,6 +76,12 @@ impl Toolchain for PythonToolchain {
         probe("python3", &["--version"])
             .map(drop)
             .map_err(|e| format!("{e}; install Python 3.10 or newer"))
+    }
+
+    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
+        key.file(&self.requirements())?
+            .file(&self.dir.join("witness_plugin.py"))?;
+        Ok(())
     }
 
     fn prepare(&self) -> Result<()> {

@@ -16,7 +16,8 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, bail};
 
 use super::command::{self, probe};
-use super::{BuildRequest, Toolchain, install_artifact, write_if_changed};
+use super::{BuildRequest, Toolchain, install_artifact, version_of, write_if_changed};
+use crate::cache::hash::Fingerprint;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
@@ -58,10 +59,12 @@ pub struct RustToolchain {
     workspace: PathBuf,
     plugin_api: PathBuf,
     lock_seed: PathBuf,
-    /// Held while a member is written and built: cargo serialises builds of one target
-    /// directory anyway, and this keeps a member from changing under a running build.
-    building: Mutex<()>,
 }
+
+/// Held while a member is written, built and its artifact copied out: cargo serialises builds
+/// of one target directory anyway, and this keeps a member from changing under a running
+/// build when several sessions of one process build the same fixture.
+static BUILDING: Mutex<()> = Mutex::new(());
 
 impl RustToolchain {
     /// The toolchain for the project at `paths`.
@@ -70,7 +73,6 @@ impl RustToolchain {
             workspace: paths.out.join("rust-guests"),
             plugin_api: paths.root.join("guests-rust").join("plugin-api"),
             lock_seed: paths.root.join("guests-rust").join("Cargo.lock"),
-            building: Mutex::new(()),
         }
     }
 
@@ -164,6 +166,21 @@ impl Toolchain for RustToolchain {
         Ok(())
     }
 
+    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
+        let builder = self.builder()?;
+        key.text("rustc", &version_of("rustc", &["-vV"]))
+            .text("builder", &format!("{builder:?}"))
+            .text("template-cargo", TEMPLATE_CARGO)
+            .text("template-lib", TEMPLATE_LIB)
+            .text("template-workspace", TEMPLATE_WORKSPACE)
+            .dir(&self.plugin_api.join("src"))?
+            .file(&self.plugin_api.join("Cargo.toml"))?;
+        if self.lock_seed.exists() {
+            key.file(&self.lock_seed)?;
+        }
+        Ok(())
+    }
+
     fn prepare(&self) -> Result<()> {
         self.ensure_target(self.builder()?.target())?;
         self.write_workspace()
@@ -172,8 +189,7 @@ impl Toolchain for RustToolchain {
     fn build(&self, request: &BuildRequest<'_>) -> Result<()> {
         let builder = self.builder()?;
         let package = format!("witness-guest-{}", crate_name(request.fixture));
-        let _guard = self
-            .building
+        let _guard = BUILDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.write_member(request, &package)?;

@@ -1,0 +1,116 @@
+//! Precompiled components: Cranelift's output for a component, stored with
+//! `Engine::precompile_component` and loaded with `Component::deserialize_file`, keyed by the
+//! component's SHA-256 and the engine's `precompile_compatibility_hash` so that an artifact of
+//! another wasmtime version or engine configuration is never looked up. Each entry carries
+//! its own SHA-256, checked before loading, because deserializing trusts its input.
+#![allow(unsafe_code)]
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+use super::hash::{Sha256Hasher, sha256_hex};
+use super::{warn_once, write_atomically};
+
+/// The compiled-code cache of one engine.
+#[derive(Debug, Clone)]
+pub struct CompiledCache {
+    dir: PathBuf,
+    engine_hash: String,
+}
+
+/// How a component was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Loaded from the cache.
+    Cached,
+    /// Compiled now (and stored, if the cache is writable).
+    Compiled,
+}
+
+impl CompiledCache {
+    /// The cache in `dir` for components of `engine`.
+    pub fn new(dir: PathBuf, engine: &Engine) -> Self {
+        let engine_hash = Sha256Hasher::hex_of(&engine.precompile_compatibility_hash());
+        CompiledCache {
+            dir,
+            engine_hash: engine_hash[..16].to_string(),
+        }
+    }
+
+    fn entry(&self, component_hash: &str) -> (PathBuf, PathBuf) {
+        let stem = format!("{component_hash}-{}", self.engine_hash);
+        (
+            self.dir.join(format!("{stem}.cwasm")),
+            self.dir.join(format!("{stem}.sha256")),
+        )
+    }
+
+    /// The component for `bytes` (whose SHA-256 is `bytes_hash`): from the cache when an
+    /// intact entry exists, else compiled and stored. `label` names it in messages.
+    pub fn load(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+        bytes_hash: &str,
+        label: &str,
+    ) -> Result<(Component, Provenance)> {
+        let (cwasm, sum) = self.entry(bytes_hash);
+        if let Some(component) = self.load_entry(engine, &cwasm, &sum) {
+            return Ok((component, Provenance::Cached));
+        }
+        let start = Instant::now();
+        let serialized = engine.precompile_component(bytes)?;
+        eprintln!(
+            "witness: compiled {label} in {:.1}s",
+            start.elapsed().as_secs_f64()
+        );
+        let stored = write_atomically(&cwasm, &serialized)
+            .and_then(|()| write_atomically(&sum, sha256_hex(&serialized).as_bytes()));
+        if let Err(err) = stored {
+            warn_once(
+                "compiled-cache-unwritable",
+                &format!("cannot write the compiled-code cache ({err:#}); compiling without it"),
+            );
+        }
+        // SAFETY: `serialized` was produced just now by `precompile_component` of this
+        // engine, which is what `deserialize` requires.
+        let component = unsafe { Component::deserialize(engine, &serialized)? };
+        Ok((component, Provenance::Compiled))
+    }
+
+    fn load_entry(&self, engine: &Engine, cwasm: &PathBuf, sum: &PathBuf) -> Option<Component> {
+        let expected = std::fs::read_to_string(sum).ok()?;
+        let bytes = std::fs::read(cwasm).ok()?;
+        if sha256_hex(&bytes) != expected.trim() {
+            warn_once(
+                "compiled-cache-damaged",
+                &format!(
+                    "the compiled-code cache entry {} does not match its checksum; recompiling",
+                    cwasm.display()
+                ),
+            );
+            return None;
+        }
+        drop(bytes);
+        // SAFETY: the file is byte for byte what this cache wrote after
+        // `precompile_component` (its SHA-256 matches the one stored beside it), and
+        // wasmtime checks that it was produced by a compatible engine before using it.
+        match unsafe { Component::deserialize_file(engine, cwasm) } {
+            Ok(component) => Some(component),
+            Err(err) => {
+                warn_once(
+                    "compiled-cache-incompatible",
+                    &format!(
+                        "the compiled-code cache entry {} cannot be used ({err}); recompiling",
+                        cwasm.display()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
