@@ -10,14 +10,14 @@ wasmtime::component::bindgen!({
     world: "witness:plugin/plugin",
 });
 
-pub use witness::plugin::types::LogLevel;
+pub use self::witness::plugin::types::LogLevel;
 
 /// The generated world, used here only for its `add_to_linker`.
 pub use Plugin as PluginImports;
 
-impl witness::plugin::types::Host for HostState {}
+impl self::witness::plugin::types::Host for HostState {}
 
-impl witness::plugin::host::Host for HostState {
+impl self::witness::plugin::host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
         self.record_host_call(format!(
             "log({}, {})",
