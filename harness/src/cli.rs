@@ -151,14 +151,15 @@ fn call_once(
     let loaded = host.load(component)?;
     let settings = InstanceSettings {
         config: config.into_iter().collect(),
+        ..InstanceSettings::default()
     };
     let mut instance = host.instantiate(&loaded, &settings)?;
     let record = instance.call(&call, interface)?;
     for line in &record.host_calls {
         eprintln!("host: {line}");
     }
-    print!("{}", record.stdout);
-    eprint!("{}", record.stderr);
+    print!("{}", record.stdout.text);
+    eprint!("{}", record.stderr.text);
     match record.outcome {
         CallOutcome::Returned(Some(value)) => {
             println!("{}", to_wave(&value));

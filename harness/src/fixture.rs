@@ -15,6 +15,17 @@
 //!
 //! [own-snapshot]                    # optional: a language that keeps its own snapshot, and why
 //! python = "CPython reports this error with its own wording"
+//!
+//! [wasi]                            # optional grants; by default a plugin gets none of these
+//! args = ["plugin", "--flag"]
+//! env = { NAME = "value" }
+//! stdin = "text the plugin reads"
+//! dir = "files"                     # copied into a fresh temp dir, preopened at /data
+//!
+//! [limits]                          # optional; defaults: 10s, 512 MiB, 1 MiB
+//! time = "2s"                       # per call (and for instantiation)
+//! memory = "64 MiB"                 # linear memory of the instance
+//! output = "4 KiB"                  # stdout and stderr each, per instance
 //! ```
 //!
 //! Unknown keys are errors, reported with the file and line.
@@ -25,6 +36,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::host::{Grants, InstanceSettings, Limits};
 use crate::language::Language;
 
 /// The parsed contents of a `fixture.toml`.
@@ -47,6 +59,84 @@ pub struct FixtureFile {
     /// Languages that keep a snapshot of their own, each with the reason.
     #[serde(default)]
     pub own_snapshot: BTreeMap<Language, String>,
+    /// Capabilities granted to the plugin.
+    #[serde(default)]
+    pub wasi: WasiGrants,
+    /// Limits that differ from the defaults.
+    #[serde(default)]
+    pub limits: LimitOverrides,
+}
+
+/// The `[wasi]` table: what a fixture grants its plugin.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WasiGrants {
+    /// Command-line arguments.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Environment variables.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Text on stdin.
+    #[serde(default)]
+    pub stdin: Option<String>,
+    /// A directory of the fixture, copied into a fresh temporary directory and preopened at
+    /// [`GUEST_DIR`].
+    #[serde(default)]
+    pub dir: Option<String>,
+}
+
+/// Where a granted directory appears inside the plugin.
+pub const GUEST_DIR: &str = "/data";
+
+/// The `[limits]` table.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitOverrides {
+    /// Time per call, such as `"2s"` or `"500ms"`.
+    #[serde(default, deserialize_with = "duration")]
+    pub time: Option<std::time::Duration>,
+    /// Linear memory, such as `"64 MiB"`.
+    #[serde(default, deserialize_with = "size")]
+    pub memory: Option<u64>,
+    /// Captured stdout and stderr, each, such as `"4 KiB"`.
+    #[serde(default, deserialize_with = "size")]
+    pub output: Option<u64>,
+}
+
+impl LimitOverrides {
+    /// The default limits with these overrides applied.
+    pub fn apply(&self) -> Limits {
+        let mut limits = Limits::default();
+        if let Some(time) = self.time {
+            limits.time = time;
+        }
+        if let Some(memory) = self.memory {
+            limits.memory = memory;
+        }
+        if let Some(output) = self.output {
+            limits.output = usize::try_from(output).unwrap_or(usize::MAX);
+        }
+        limits
+    }
+}
+
+fn duration<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    humantime::parse_duration(&text).map(Some).map_err(|e| {
+        serde::de::Error::custom(format!("`{text}` is not a duration like \"2s\": {e}"))
+    })
+}
+
+fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse::<bytesize::ByteSize>()
+        .map(|size| Some(size.as_u64()))
+        .map_err(|e| {
+            serde::de::Error::custom(format!("`{text}` is not a size like \"64 MiB\": {e}"))
+        })
 }
 
 /// One `[[call]]` of a fixture.
@@ -127,10 +217,55 @@ impl Fixture {
         }
     }
 
+    /// The instance settings this fixture asks for. A granted directory is copied into
+    /// `scratch`, which must outlive the instance.
+    pub fn settings(&self, file: &FixtureFile, scratch: &Path) -> Result<InstanceSettings> {
+        let grants = &file.wasi;
+        let dir = match &grants.dir {
+            None => None,
+            Some(rel) => {
+                let from = self.dir.join(rel);
+                let to = scratch.join("data");
+                copy_dir(&from, &to).with_context(|| {
+                    format!("fixture.toml [wasi] dir: failed to copy {}", from.display())
+                })?;
+                Some((to, GUEST_DIR.to_string()))
+            }
+        };
+        Ok(InstanceSettings {
+            config: file.config.clone(),
+            grants: Grants {
+                args: grants.args.clone(),
+                env: grants.env.clone(),
+                stdin: grants.stdin.clone(),
+                dir,
+            },
+            limits: file.limits.apply(),
+        })
+    }
+
     /// The directory holding this fixture's insta snapshots.
     pub fn snapshot_dir(&self) -> PathBuf {
         self.dir.join("snapshots")
     }
+}
+
+/// Copies the directory `from` to `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("failed to copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Parses a fixture.toml; the error names the file and, for TOML errors, the line.
@@ -212,6 +347,29 @@ mod tests {
         .to_string();
         assert!(err.contains("line 5"), "{err}");
         assert!(err.contains("expected"), "{err}");
+    }
+
+    #[test]
+    fn limits_and_grants_parse_and_bad_values_name_the_line() {
+        let file = parse_fixture_file(
+            "description = \"d\"\nworld = \"w\"\n[limits]\ntime = \"1500ms\"\nmemory = \"64 MiB\"\n\
+             [wasi]\nargs = [\"a\"]\nenv = { K = \"v\" }\n",
+        )
+        .unwrap();
+        let limits = file.limits.apply();
+        assert_eq!(limits.time, std::time::Duration::from_millis(1500));
+        assert_eq!(limits.memory, 64 << 20);
+        assert_eq!(limits.output, Limits::default().output);
+        assert_eq!(file.wasi.args, ["a"]);
+        assert_eq!(file.wasi.env["K"], "v");
+        let err =
+            parse_fixture_file("description = \"d\"\nworld = \"w\"\n[limits]\ntime = \"soon\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("line 4") && err.contains("not a duration"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::host::{CallOutcome, CallRecord};
+use crate::host::{CallOutcome, CallOutput, CallRecord};
 use crate::value::to_wave;
 
 /// One call as written in the fixture and what it did.
@@ -18,8 +18,9 @@ pub struct CallReport {
     pub record: CallRecord,
 }
 
-/// Renders the shared-snapshot text of a trial.
-pub fn render(calls: &[CallReport]) -> String {
+/// Renders the snapshot text of a trial. `with_trap_stderr` adds the stderr of trapping
+/// calls, which is language-specific: only a language's own snapshot holds it.
+pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
     let mut out = String::new();
     for call in calls {
         match &call.interface {
@@ -36,7 +37,7 @@ pub fn render(calls: &[CallReport]) -> String {
         write_stream(&mut out, "stdout", &call.record.stdout);
         // After a trap, stderr holds the guest runtime's own report (a panic message, a JS
         // or Python traceback): language-specific, so it goes to the failure output only.
-        if !matches!(call.record.outcome, CallOutcome::Trapped { .. }) {
+        if with_trap_stderr || !matches!(call.record.outcome, CallOutcome::Trapped { .. }) {
             write_stream(&mut out, "stderr", &call.record.stderr);
         }
         for host_call in &call.record.host_calls {
@@ -53,26 +54,48 @@ pub fn render_detail(calls: &[CallReport]) -> String {
     for call in calls {
         if let CallOutcome::Trapped { detail, .. } = &call.record.outcome {
             writeln!(out, "call {} trapped:\n{}", call.invoke, indent(detail)).ok();
-            if !call.record.stderr.is_empty() {
-                writeln!(out, "  its stderr:\n{}", indent(&call.record.stderr)).ok();
+            if !call.record.stderr.text.is_empty() {
+                writeln!(out, "  its stderr:\n{}", indent(&call.record.stderr.text)).ok();
             }
         }
     }
     out
 }
 
-fn write_stream(out: &mut String, name: &str, text: &str) {
-    let text = normalise_output(text);
-    if text.is_empty() {
-        return;
+fn write_stream(out: &mut String, name: &str, output: &CallOutput) {
+    let text = normalise_output(&output.text);
+    if !text.is_empty() {
+        for (line, repeats) in collapse_repeats(&text) {
+            // Trailing blanks are not kept: insta's snapshot files do not keep them either.
+            writeln!(out, "{}", format!("  {name}| {line}").trim_end()).ok();
+            if repeats > 0 {
+                writeln!(out, "  {name}| (the line above {repeats} more times)").ok();
+            }
+        }
+        if !text.ends_with('\n') {
+            writeln!(out, "  {name}| (no newline at end)").ok();
+        }
     }
-    let ends_with_newline = text.ends_with('\n');
+    if output.dropped > 0 {
+        writeln!(
+            out,
+            "  {name}| (truncated: output past the limit was dropped)"
+        )
+        .ok();
+    }
+}
+
+/// The lines of `text` with runs of identical lines folded: each distinct line once, with
+/// how many more times it follows itself (a deep recursion's stack trace).
+fn collapse_repeats(text: &str) -> Vec<(&str, usize)> {
+    let mut lines: Vec<(&str, usize)> = Vec::new();
     for line in text.lines() {
-        writeln!(out, "  {name}| {line}").ok();
+        match lines.last_mut() {
+            Some((last, repeats)) if *last == line => *repeats += 1,
+            _ => lines.push((line, 0)),
+        }
     }
-    if !ends_with_newline {
-        writeln!(out, "  {name}| (no newline at end)").ok();
-    }
+    lines
 }
 
 /// Makes guest output comparable across languages and machines: CRLF becomes LF.
@@ -93,10 +116,14 @@ mod tests {
     use crate::host::TrapKind;
 
     fn record(outcome: CallOutcome, stdout: &str, stderr: &str) -> CallRecord {
+        let output = |text: &str| CallOutput {
+            text: text.into(),
+            dropped: 0,
+        };
         CallRecord {
             outcome,
-            stdout: stdout.into(),
-            stderr: stderr.into(),
+            stdout: output(stdout),
+            stderr: output(stderr),
             host_calls: vec!["log(info, \"hi\")".into()],
             result_type: None,
         }
@@ -140,7 +167,8 @@ mod tests {
                 ),
             },
         ];
-        let text = render(&calls);
+        assert!(render(&calls, true).contains("stderr| thread panicked"));
+        let text = render(&calls, false);
         assert_eq!(
             text,
             "call greeting(\"Ben\")\n  result: \"hi\"\n  stdout| one\n  stdout| two\n  \
@@ -149,5 +177,35 @@ mod tests {
         );
         let detail = render_detail(&calls);
         assert!(detail.contains("backtrace") && detail.contains("thread panicked"));
+    }
+}
+
+#[cfg(test)]
+mod truncation_tests {
+    use super::*;
+
+    #[test]
+    fn repeated_lines_are_folded() {
+        assert_eq!(
+            collapse_repeats("a\nb\nb\nb\nc\nb\n"),
+            [("a", 0), ("b", 2), ("c", 0), ("b", 0)]
+        );
+    }
+
+    #[test]
+    fn dropped_output_shows_a_marker() {
+        let mut out = String::new();
+        write_stream(
+            &mut out,
+            "stdout",
+            &CallOutput {
+                text: "xx\n".into(),
+                dropped: 10,
+            },
+        );
+        assert_eq!(
+            out,
+            "  stdout| xx\n  stdout| (truncated: output past the limit was dropped)\n"
+        );
     }
 }

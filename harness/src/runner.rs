@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::cache::build::BuildCache;
 use crate::cache::hash::Fingerprint;
 use crate::fixture::{self, Fixture, FixtureFile};
-use crate::host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
+use crate::host::{CallOutcome, Host, HostOptions, parse_call};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
@@ -307,9 +307,8 @@ impl Session {
 
         let host = self.host()?;
         let component = host.load(&output)?;
-        let settings = InstanceSettings {
-            config: file.config.clone(),
-        };
+        let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;
+        let settings = fixture.settings(file, scratch.path())?;
         let mut instance = host.instantiate(&component, &settings)?;
         let mut reports = Vec::new();
         for (i, (spec, call)) in file.calls.iter().zip(&calls).enumerate() {
@@ -322,7 +321,8 @@ impl Session {
                 record,
             });
         }
-        let text = outcome::render(&reports);
+        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
+        let text = outcome::render(&reports, own_reason.is_some());
         let detail = outcome::render_detail(&reports);
         let with_detail = |message: String| {
             if detail.is_empty() {
@@ -335,7 +335,6 @@ impl Session {
             }
         };
         check_expectations(file, &reports).map_err(with_detail)?;
-        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
         self.snapshots
             .check(fixture, language, own_reason, &file.description, &text)
             .map_err(with_detail)

@@ -10,10 +10,10 @@ use wasmtime::error::Context as _;
 use wasmtime::{Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
 
-use super::OUTPUT_CAPACITY;
+use super::EPOCH_TICK;
 use super::call::{CallError, ParsedCall};
-use super::output::CapturedOutput;
-use super::state::{HostState, InstanceSettings};
+use super::output::{CallOutput, CapturedOutput};
+use super::state::{HostState, InstanceSettings, Limits};
 
 /// A component instance ready for calls. Calls run in order and share the instance's state.
 pub struct PluginInstance {
@@ -22,6 +22,7 @@ pub struct PluginInstance {
     component: Component,
     stdout: CapturedOutput,
     stderr: CapturedOutput,
+    limits: Limits,
 }
 
 /// How a call ended.
@@ -45,8 +46,10 @@ pub enum TrapKind {
     Unreachable,
     /// The call stack was exhausted.
     StackOverflow,
-    /// The call ran past its time limit.
-    TimeLimit,
+    /// The call ran past its time limit (the limit).
+    TimeLimit(std::time::Duration),
+    /// The instance tried to grow its memory past its limit (the limit in bytes).
+    MemoryLimit(u64),
     /// Any other trap code, by wasmtime's description.
     Other(String),
     /// Not a trap: a host function returned an error.
@@ -58,7 +61,16 @@ impl fmt::Display for TrapKind {
         match self {
             TrapKind::Unreachable => f.write_str("unreachable"),
             TrapKind::StackOverflow => f.write_str("stack overflow"),
-            TrapKind::TimeLimit => f.write_str("time limit"),
+            TrapKind::TimeLimit(limit) => {
+                write!(f, "timed out after {}", humantime::format_duration(*limit))
+            }
+            TrapKind::MemoryLimit(limit) => {
+                write!(
+                    f,
+                    "memory limit of {} reached",
+                    bytesize::ByteSize::b(*limit).display().iec()
+                )
+            }
             TrapKind::Other(what) => f.write_str(what),
             TrapKind::HostError(message) => write!(f, "host error: {message}"),
         }
@@ -66,12 +78,18 @@ impl fmt::Display for TrapKind {
 }
 
 impl TrapKind {
-    fn of(err: &wasmtime::Error) -> Self {
+    fn of(err: &wasmtime::Error, limits: &Limits, memory_limit_hit: bool) -> Self {
+        if memory_limit_hit {
+            return TrapKind::MemoryLimit(limits.memory);
+        }
         match err.downcast_ref::<Trap>() {
             Some(Trap::UnreachableCodeReached) => TrapKind::Unreachable,
             Some(Trap::StackOverflow) => TrapKind::StackOverflow,
-            Some(Trap::Interrupt) => TrapKind::TimeLimit,
-            Some(other) => TrapKind::Other(other.to_string()),
+            Some(Trap::Interrupt) => TrapKind::TimeLimit(limits.time),
+            Some(other) => {
+                let text = other.to_string();
+                TrapKind::Other(text.trim_start_matches("wasm trap: ").to_string())
+            }
             None => TrapKind::HostError(err.root_cause().to_string()),
         }
     }
@@ -83,9 +101,9 @@ pub struct CallRecord {
     /// How the call ended.
     pub outcome: CallOutcome,
     /// What the guest wrote to stdout during the call.
-    pub stdout: String,
+    pub stdout: CallOutput,
     /// What the guest wrote to stderr during the call.
-    pub stderr: String,
+    pub stderr: CallOutput,
     /// The host imports the guest called, in order.
     pub host_calls: Vec<String>,
     /// The function's result type, for reading an expected value.
@@ -99,14 +117,30 @@ impl PluginInstance {
         component: &Component,
         settings: &InstanceSettings,
     ) -> Result<Self> {
-        let stdout = CapturedOutput::new(OUTPUT_CAPACITY);
-        let stderr = CapturedOutput::new(OUTPUT_CAPACITY);
-        // Nothing is inherited from this process: no env, args, preopens or network.
-        let wasi = WasiCtxBuilder::new()
-            .stdout(stdout.pipe())
-            .stderr(stderr.pipe())
-            .build();
-        let mut store = Store::new(engine, HostState::new(wasi, settings.clone()));
+        let limits = settings.limits;
+        let stdout = CapturedOutput::new(limits.output);
+        let stderr = CapturedOutput::new(limits.output);
+        // Nothing is inherited from this process: no env, args, preopens or network, only
+        // what `settings.grants` names.
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.stream()).stderr(stderr.stream());
+        let grants = &settings.grants;
+        wasi.args(&grants.args);
+        for (key, value) in &grants.env {
+            wasi.env(key, value);
+        }
+        if let Some(text) = &grants.stdin {
+            wasi.stdin(wasmtime_wasi::p2::pipe::MemoryInputPipe::new(
+                text.clone().into_bytes(),
+            ));
+        }
+        if let Some((host, guest)) = &grants.dir {
+            wasi.preopened_dir(host, guest, wasmtime_wasi::FsPerms::ReadWrite)
+                .with_context(|| format!("failed to preopen {}", host.display()))?;
+        }
+        let mut store = Store::new(engine, HostState::new(wasi.build(), settings.clone()));
+        store.limiter(|state| &mut state.limiter);
+        store.set_epoch_deadline(epoch_ticks(limits.time));
         let instance = pre
             .instantiate(&mut store)
             .context("failed to instantiate the component")?;
@@ -116,6 +150,7 @@ impl PluginInstance {
             component: component.clone(),
             stdout,
             stderr,
+            limits,
         })
     }
 
@@ -130,10 +165,11 @@ impl PluginInstance {
         let ty = func.ty(&self.store);
         let args = call.arguments(&ty)?;
         let mut results = vec![Val::Bool(false); ty.results().len()];
+        self.store.set_epoch_deadline(epoch_ticks(self.limits.time));
         let outcome = match func.call(&mut self.store, &args, &mut results) {
             Ok(()) => CallOutcome::Returned(results.pop()),
             Err(err) => CallOutcome::Trapped {
-                kind: TrapKind::of(&err),
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
                 detail: format!("{err:?}"),
             },
         };
@@ -144,6 +180,11 @@ impl PluginInstance {
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: ty.results().next(),
         })
+    }
+
+    /// The limits this instance runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     fn find_func(
@@ -204,4 +245,9 @@ impl PluginInstance {
             .map(|(name, _)| name)
             .collect()
     }
+}
+
+/// The number of epoch ticks in `time`, at least one.
+fn epoch_ticks(time: std::time::Duration) -> u64 {
+    (time.as_nanos() / EPOCH_TICK.as_nanos()).max(1) as u64
 }

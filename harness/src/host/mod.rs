@@ -26,10 +26,11 @@ use crate::cache::incremental::IncrementalCache;
 
 pub use call::{CallError, ParsedCall, parse_call, signature, type_name};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
-pub use state::{HostState, InstanceSettings};
+pub use output::CallOutput;
+pub use state::{Grants, HostState, InstanceSettings, Limits};
 
-/// Bytes of stdout (and, separately, of stderr) kept per instance.
-pub const OUTPUT_CAPACITY: usize = 1 << 20;
+/// How often the engine's epoch advances; time limits are counted in these ticks.
+pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// How the host compiles: which caches it uses.
 #[derive(Debug, Clone, Default)]
@@ -84,6 +85,7 @@ impl Host {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
+        config.epoch_interruption(true);
         if let Some(dir) = &options.incremental_cache {
             config.enable_incremental_compilation(Arc::new(IncrementalCache::new(dir.clone())))?;
         }
@@ -97,6 +99,7 @@ impl Host {
             config.allocation_strategy(pool);
         }
         let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
+        start_epoch_ticker(&engine);
         let compiled = options
             .compiled_cache
             .as_ref()
@@ -168,6 +171,22 @@ impl Host {
     ) -> Result<PluginInstance> {
         PluginInstance::new(&self.engine, &loaded.pre, &loaded.component, settings)
     }
+}
+
+/// Advances `engine`'s epoch every [`EPOCH_TICK`] on a background thread, for as long as the
+/// engine lives; a call whose deadline passes traps with [`wasmtime::Trap::Interrupt`].
+fn start_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("witness-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })
+        .ok();
 }
 
 /// Checks the WebAssembly header: components and core modules share the magic number and

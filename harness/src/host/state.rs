@@ -11,11 +11,85 @@ use wasmtime_wasi_http::{
     RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
 };
 
-/// How one instance is set up: what it may see and what the host answers it.
+/// How one instance is set up: what it may see, what the host answers it, and its limits.
 #[derive(Debug, Clone, Default)]
 pub struct InstanceSettings {
     /// Answers to the plugin's `get-config` calls.
     pub config: BTreeMap<String, String>,
+    /// What the plugin is granted beyond nothing.
+    pub grants: Grants,
+    /// How far the plugin may go.
+    pub limits: Limits,
+}
+
+/// Capabilities granted to an instance. The default grants nothing: no arguments, no
+/// environment, empty stdin, no directory, no network.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    /// Command-line arguments the plugin sees.
+    pub args: Vec<String>,
+    /// Environment variables the plugin sees.
+    pub env: BTreeMap<String, String>,
+    /// What the plugin reads from stdin.
+    pub stdin: Option<String>,
+    /// A host directory preopened for the plugin, and the guest path it appears at.
+    pub dir: Option<(std::path::PathBuf, String)>,
+}
+
+/// Limits of one instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock time one call (or the instantiation) may take.
+    pub time: std::time::Duration,
+    /// Bytes of linear memory the instance may grow to, all memories together.
+    pub memory: u64,
+    /// Bytes of stdout, and separately of stderr, kept per instance.
+    pub output: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            time: std::time::Duration::from_secs(10),
+            memory: 512 << 20,
+            output: 1 << 20,
+        }
+    }
+}
+
+/// Enforces [`Limits::memory`]: a guest that grows past it traps (in every language the
+/// same way, rather than each runtime reporting its own out-of-memory error).
+pub(super) struct MemoryLimiter {
+    limit: u64,
+    /// Set when a growth was refused, so the trap can be named.
+    pub(super) hit: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired as u64 > self.limit {
+            self.hit = true;
+            wasmtime::bail!(
+                "memory limit: growing from {current} to {desired} bytes exceeds {} bytes",
+                self.limit
+            );
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 10_000_000)
+    }
 }
 
 /// The data of one store.
@@ -25,6 +99,7 @@ pub struct HostState {
     http_hooks: RefuseOutgoingHttp,
     table: ResourceTable,
     pub(super) settings: InstanceSettings,
+    pub(super) limiter: MemoryLimiter,
     host_calls: Vec<String>,
 }
 
@@ -35,6 +110,10 @@ impl HostState {
             http: WasiHttpCtx::new(),
             http_hooks: RefuseOutgoingHttp,
             table: ResourceTable::new(),
+            limiter: MemoryLimiter {
+                limit: settings.limits.memory,
+                hit: false,
+            },
             settings,
             host_calls: Vec::new(),
         }
