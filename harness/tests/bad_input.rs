@@ -154,6 +154,25 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     );
     scratch.write("selftest-no-such-function", "guest.rs", GREETER);
 
+    // A component of another world: it imports an interface the host does not provide.
+    scratch.write(
+        "selftest-unknown-import",
+        "fixture.toml",
+        "description = \"d\"\nworld = \"needs-more\"\n[[call]]\ninvoke = 'greeting(\"Ben\")'\n",
+    );
+    scratch.write(
+        "selftest-unknown-import",
+        "wit/world.wit",
+        "package selftest:imports@0.1.0;\ninterface clock {\n    now: func() -> u64;\n}\n\
+         world needs-more {\n    import clock;\n    export greeting: func(name: string) -> string;\n}\n",
+    );
+    scratch.write(
+        "selftest-unknown-import",
+        "guest.rs",
+        "struct G;\nimpl Guest for G {\n    fn greeting(name: String) -> String {\n        \
+         format!(\"{name} at {}\", selftest::imports::clock::now())\n    }\n}\nexport!(G);\n",
+    );
+
     scratch.write(
         "selftest-no-such-world",
         "fixture.toml",
@@ -162,7 +181,7 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     scratch.write("selftest-no-such-world", "guest.rs", GREETER);
 
     let results = scratch.run();
-    assert_eq!(results.len(), 8, "{results:?}");
+    assert_eq!(results.len(), 9, "{results:?}");
 
     let good = results
         .iter()
@@ -199,6 +218,10 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
         m.contains("no function `greet`; it exports: greeting"),
         "{m}"
     );
+
+    let m = failure(&results, "selftest-unknown-import::rust");
+    assert!(m.contains("selftest:imports/clock@0.1.0"), "names the missing import: {m}");
+    assert!(m.contains("not found in the linker"), "{m}");
 
     let m = failure(&results, "selftest-no-such-world::rust");
     assert!(m.contains("no world `greeterz`"), "{m}");

@@ -48,3 +48,39 @@ fn without_node_and_with_ci_the_js_trials_fail() {
         "{text}"
     );
 }
+
+/// Runs `witness call` and returns (success, stdout + stderr).
+fn witness_call(component: &std::path::Path, call: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_witness"))
+        .args(["call"])
+        .arg(component)
+        .arg(call)
+        .output()
+        .expect("witness runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn bad_artifacts_get_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.wasm");
+    std::fs::write(&garbage, b"this is not wasm").unwrap();
+    let (ok, text) = witness_call(&garbage, "f()");
+    assert!(!ok && text.contains("not a WebAssembly file"), "{text}");
+    assert!(text.contains("garbage.wasm"), "names the file: {text}");
+
+    let module = dir.path().join("module.wasm");
+    std::fs::write(&module, b"\0asm\x01\0\0\0").unwrap();
+    let (ok, text) = witness_call(&module, "f()");
+    assert!(!ok && text.contains("core WebAssembly module, not a component"), "{text}");
+
+    let truncated = dir.path().join("truncated.wasm");
+    std::fs::write(&truncated, b"\0asm\x0d\0\x01\0\x07\x05").unwrap();
+    let (ok, text) = witness_call(&truncated, "f()");
+    assert!(!ok && text.contains("truncated.wasm"), "{text}");
+}

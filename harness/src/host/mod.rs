@@ -142,10 +142,14 @@ impl Host {
             return Ok(loaded.clone());
         }
         let label = path.display().to_string();
-        let (component, provenance) = match &self.compiled {
-            Some(cache) => cache.load(&self.engine, &bytes, &hash, &label)?,
-            None => (Component::new(&self.engine, &bytes)?, Provenance::Compiled),
+        let compiled = match &self.compiled {
+            Some(cache) => cache.load(&self.engine, &bytes, &hash, &label),
+            None => Component::new(&self.engine, &bytes)
+                .map(|c| (c, Provenance::Compiled))
+                .map_err(anyhow::Error::from),
         };
+        let (component, provenance) =
+            compiled.map_err(|e| e.context(format!("failed to compile {label}")))?;
         let pre = self
             .linker
             .instantiate_pre(&component)
