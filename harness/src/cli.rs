@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::app::dispatch;
+use crate::app::store::PluginStore;
 use crate::host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
 use crate::language::Language;
 use crate::paths::ProjectPaths;
@@ -15,12 +17,51 @@ use crate::runner::{RunOptions, Session};
 use crate::value::to_wave;
 
 /// witness: a WebAssembly plugin host and its cross-language conformance harness.
+///
+/// Installed plugins appear as subcommands: `witness <plugin> <command> [args…]`.
 #[derive(Debug, Parser)]
 #[command(name = "witness", version, about)]
 pub struct Cli {
+    /// The plugin directory (default: WITNESS_PLUGIN_DIR, else the platform's data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub plugin_dir: Option<PathBuf>,
+    /// The least severe plugin log lines shown: trace, debug, info, warn or error.
+    #[arg(long, global = true, default_value = "info", value_name = "LEVEL")]
+    pub log_level: String,
     /// What to do.
     #[command(subcommand)]
     pub command: CliCommand,
+}
+
+/// `witness plugin …`: managing installed plugins.
+#[derive(Debug, Subcommand)]
+pub enum PluginAction {
+    /// Build a plugin project (a directory with guest.rs, guest.js or guest.py) into a component.
+    Build {
+        /// The project directory, such as fixtures/hello-plugin.
+        dir: PathBuf,
+        /// The language to build.
+        #[arg(long, value_parser = parse_language)]
+        lang: Language,
+        /// Where to write the component (default: target/witness/plugins/<dir>/<lang>.wasm).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Check a component against the plugin world and install it.
+    Install {
+        /// The component (.wasm).
+        component: PathBuf,
+        /// Replace an installed plugin of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List installed plugins.
+    List,
+    /// Remove an installed plugin.
+    Remove {
+        /// The plugin's name.
+        name: String,
+    },
 }
 
 /// The subcommands.
@@ -44,6 +85,12 @@ pub enum CliCommand {
         /// Only these languages, comma-separated.
         #[arg(long, value_delimiter = ',', value_parser = parse_language)]
         lang: Vec<Language>,
+    },
+    /// Build, install, list and remove plugins.
+    Plugin {
+        /// What to do with plugins.
+        #[command(subcommand)]
+        action: PluginAction,
     },
     /// Run one WAVE call (`name(args…)`) against a component and print its result and output.
     Call {
@@ -72,8 +119,7 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
 
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match execute(cli) {
+    match main_with(std::env::args_os().collect()) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("witness: {err:#}");
@@ -82,8 +128,52 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn execute(cli: Cli) -> Result<ExitCode> {
+/// The plugin directory named by `--plugin-dir` in `args`, read before clap parses them
+/// (the installed plugins decide which subcommands clap knows).
+fn plugin_dir_flag(args: &[std::ffi::OsString]) -> Option<PathBuf> {
+    let mut iter = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--plugin-dir" {
+            return iter.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--plugin-dir=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+fn main_with(args: Vec<std::ffi::OsString>) -> Result<ExitCode> {
+    let store = PluginStore::locate(plugin_dir_flag(&args))?;
+    let (plugins, problems) = store.list();
+    for problem in problems {
+        eprintln!("witness: {problem}");
+    }
+    let matches = dispatch::command(Cli::command(), &plugins).get_matches_from(args);
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some(plugin) = plugins.iter().find(|p| p.manifest.name == name)
+        && let Some((command, cmd_matches)) = sub.subcommand()
+    {
+        let args: Vec<String> = cmd_matches
+            .get_many::<String>("args")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default();
+        let log_level = matches
+            .get_one::<String>("log_level")
+            .cloned()
+            .unwrap_or_else(|| "info".into());
+        return dispatch::run(&store, plugin, command, args, &log_level);
+    }
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| anyhow::anyhow!("{e}"))?;
+    execute(cli, &store)
+}
+
+fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
     match cli.command {
+        CliCommand::Plugin { action } => plugin_action(action, store),
         CliCommand::Run {
             lang,
             root,
@@ -107,6 +197,96 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             config,
         } => call_once(&component, &call, interface.as_deref(), config),
     }
+}
+
+fn plugin_action(action: PluginAction, store: &PluginStore) -> Result<ExitCode> {
+    match action {
+        PluginAction::Build { dir, lang, output } => {
+            let output = build_plugin(&dir, lang, output)?;
+            println!("{}", output.display());
+        }
+        PluginAction::Install { component, force } => {
+            let m = store.install(&component, force)?;
+            println!(
+                "installed {} {} ({}) with {} command(s) in {}",
+                m.name,
+                m.version,
+                m.language,
+                m.commands.len(),
+                store.dir().join(&m.name).display()
+            );
+        }
+        PluginAction::List => {
+            let dir = store.dir();
+            if dir.exists() && std::fs::read_dir(dir).is_err() {
+                anyhow::bail!("cannot read the plugin directory {}", dir.display());
+            }
+            let (plugins, _) = store.list();
+            if plugins.is_empty() {
+                println!("no plugins installed in {}", store.dir().display());
+            }
+            for p in plugins {
+                let m = &p.manifest;
+                let commands: Vec<&str> = m.commands.iter().map(|c| c.name.as_str()).collect();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    m.name,
+                    m.version,
+                    m.language,
+                    commands.join(","),
+                    p.dir.display()
+                );
+            }
+        }
+        PluginAction::Remove { name } => {
+            store.remove(&name)?;
+            println!("removed {name}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the plugin project in `dir` (its `guest.<ext>`, against its own `wit/` or the
+/// shared plugin API, world `plugin` unless a fixture.toml names another) through the same
+/// toolchains and build cache as the harness.
+fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<PathBuf> {
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("no plugin project at {}", dir.display()))?;
+    let fixture = crate::fixture::Fixture::load(&dir);
+    let world = match &fixture.file {
+        Ok(file) => file.world.clone(),
+        Err(_) if !dir.join("fixture.toml").exists() => "plugin".to_string(),
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    let guest = fixture.guest_path(lang);
+    if !guest.is_file() {
+        anyhow::bail!("{} has no {}", dir.display(), lang.guest_file());
+    }
+    let paths = ProjectPaths::discover();
+    let wit = fixture.wit_dir(&paths.wit);
+    let output = output.unwrap_or_else(|| {
+        paths
+            .out
+            .join("plugins")
+            .join(&fixture.name)
+            .join(format!("{lang}.wasm"))
+    });
+    let mut options = RunOptions::from_env()?;
+    options.required.push(lang);
+    let session = Session::new(paths, options);
+    session.build_guest(
+        &format!("{}::{lang}", fixture.name),
+        lang,
+        &crate::toolchain::BuildRequest {
+            fixture: &fixture.name,
+            guest: &guest,
+            wit: &wit,
+            world: &world,
+            output: &output,
+        },
+    )?;
+    Ok(output)
 }
 
 fn run_matrix(

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::host::{Grants, InstanceSettings, Limits};
+use crate::host::{GrantedDir, Grants, InstanceSettings, Limits, LogOutput};
 use crate::language::Language;
 
 /// The parsed contents of a `fixture.toml`.
@@ -229,7 +229,11 @@ impl Fixture {
                 copy_dir(&from, &to).with_context(|| {
                     format!("fixture.toml [wasi] dir: failed to copy {}", from.display())
                 })?;
-                Some((to, GUEST_DIR.to_string()))
+                Some(GrantedDir {
+                    host: to,
+                    guest: GUEST_DIR.to_string(),
+                    writable: true,
+                })
             }
         };
         Ok(InstanceSettings {
@@ -241,6 +245,7 @@ impl Fixture {
                 dir,
             },
             limits: file.limits.apply(),
+            log: LogOutput::Recorded,
         })
     }
 

@@ -4,6 +4,7 @@
 //! The `witness` binary ([`cli`]) and the `conformance` test target are thin layers over
 //! this library: both build a [`runner::Session`] and run its trials.
 
+pub mod app;
 pub mod bench;
 pub mod cache;
 pub mod cli;

@@ -343,22 +343,32 @@ impl Session {
     /// Puts the trial's component at `request.output`: from the build cache when nothing
     /// that goes into it changed, else built (after preparing the toolchain) and cached.
     fn build(&self, trial: &TrialSpec, request: &BuildRequest<'_>) -> Result<()> {
-        let key = self.build_key(trial.language, request)?;
+        self.build_guest(&trial.name(), trial.language, request)
+    }
+
+    /// Builds one guest (named `name` in progress lines) in `language`, through the build
+    /// cache; `witness plugin build` uses this too.
+    pub fn build_guest(
+        &self,
+        name: &str,
+        language: Language,
+        request: &BuildRequest<'_>,
+    ) -> Result<()> {
+        if let Some(reason) = self.skip_reason(language) {
+            bail!("{reason}");
+        }
+        let key = self.build_key(language, request)?;
         if let Some(cached) = self.builds.get(&key) {
             return install_artifact(&cached, request.output);
         }
-        let toolchain = self.prepare(trial.language)?;
+        let toolchain = self.prepare(language)?;
         let start = Instant::now();
-        eprintln!("witness: building {} ...", trial.name());
+        eprintln!("witness: building {name} ...");
         toolchain.build(request)?;
         let took = start.elapsed();
-        eprintln!(
-            "witness: built {} in {:.1}s",
-            trial.name(),
-            took.as_secs_f64()
-        );
+        eprintln!("witness: built {name} in {:.1}s", took.as_secs_f64());
         if let Ok(mut times) = self.build_times.lock() {
-            times.push((trial.name(), trial.language, took));
+            times.push((name.to_string(), language, took));
         }
         self.builds.put(&key, request.output);
         Ok(())

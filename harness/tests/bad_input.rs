@@ -220,7 +220,10 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     );
 
     let m = failure(&results, "selftest-unknown-import::rust");
-    assert!(m.contains("selftest:imports/clock@0.1.0"), "names the missing import: {m}");
+    assert!(
+        m.contains("selftest:imports/clock@0.1.0"),
+        "names the missing import: {m}"
+    );
     assert!(m.contains("not found in the linker"), "{m}");
 
     let m = failure(&results, "selftest-no-such-world::rust");

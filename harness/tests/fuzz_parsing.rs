@@ -43,7 +43,13 @@ fn fixture_like() -> impl Strategy<Value = String> {
     prop::collection::vec((key, value), 0..8).prop_map(|pairs| {
         pairs
             .into_iter()
-            .map(|(k, v)| if k.starts_with('[') { format!("{k}\n") } else { format!("{k} = {v}\n") })
+            .map(|(k, v)| {
+                if k.starts_with('[') {
+                    format!("{k}\n")
+                } else {
+                    format!("{k} = {v}\n")
+                }
+            })
             .collect()
     })
 }

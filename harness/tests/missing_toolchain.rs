@@ -77,7 +77,10 @@ fn bad_artifacts_get_one_clear_error() {
     let module = dir.path().join("module.wasm");
     std::fs::write(&module, b"\0asm\x01\0\0\0").unwrap();
     let (ok, text) = witness_call(&module, "f()");
-    assert!(!ok && text.contains("core WebAssembly module, not a component"), "{text}");
+    assert!(
+        !ok && text.contains("core WebAssembly module, not a component"),
+        "{text}"
+    );
 
     let truncated = dir.path().join("truncated.wasm");
     std::fs::write(&truncated, b"\0asm\x0d\0\x01\0\x07\x05").unwrap();

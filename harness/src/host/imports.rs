@@ -3,7 +3,7 @@
 
 use wasmtime::component::Val;
 
-use super::state::HostState;
+use super::state::{HostState, LogOutput};
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -19,6 +19,11 @@ impl self::witness::plugin::types::Host for HostState {}
 
 impl self::witness::plugin::host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
+        if let LogOutput::Stderr { plugin, min } = &self.settings.log
+            && level as u8 >= *min
+        {
+            eprintln!("[{plugin}] {}: {message}", level_name(level));
+        }
         self.record_host_call(format!(
             "log({}, {})",
             level_name(level),
@@ -35,6 +40,17 @@ impl self::witness::plugin::host::Host for HostState {
         self.record_host_call(format!("get-config({}) -> {shown}", wave_string(&key)));
         value
     }
+}
+
+/// The log levels by name, least severe first; a level's index is its severity.
+pub const LOG_LEVELS: [&str; 5] = ["trace", "debug", "info", "warn", "error"];
+
+/// Checks that a component implements the plugin world: every export of `witness:plugin`
+/// with the right type. The error names the missing or mistyped export.
+pub fn check_plugin_world(pre: &wasmtime::component::InstancePre<HostState>) -> anyhow::Result<()> {
+    PluginPre::new(pre.clone()).map(drop).map_err(|e| {
+        anyhow::Error::from(e).context("it does not implement the witness:plugin/plugin world")
+    })
 }
 
 /// The WIT name of a log level, as WAVE writes an enum case.

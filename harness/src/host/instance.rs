@@ -134,9 +134,14 @@ impl PluginInstance {
                 text.clone().into_bytes(),
             ));
         }
-        if let Some((host, guest)) = &grants.dir {
-            wasi.preopened_dir(host, guest, wasmtime_wasi::FsPerms::ReadWrite)
-                .with_context(|| format!("failed to preopen {}", host.display()))?;
+        if let Some(dir) = &grants.dir {
+            let perms = if dir.writable {
+                wasmtime_wasi::FsPerms::ReadWrite
+            } else {
+                wasmtime_wasi::FsPerms::ReadOnly
+            };
+            wasi.preopened_dir(&dir.host, &dir.guest, perms)
+                .with_context(|| format!("failed to preopen {}", dir.host.display()))?;
         }
         let mut store = Store::new(engine, HostState::new(wasi.build(), settings.clone()));
         store.limiter(|state| &mut state.limiter);
@@ -164,22 +169,39 @@ impl PluginInstance {
         let func = self.find_func(call.name(), interface)?;
         let ty = func.ty(&self.store);
         let args = call.arguments(&ty)?;
+        Ok(self.call_func(func, &ty, &args))
+    }
+
+    /// Calls the exported function `name` with `args` already typed (the host application
+    /// builds them from its command line).
+    pub fn call_with(&mut self, name: &str, args: &[Val]) -> Result<CallRecord, CallError> {
+        let func = self.find_func(name, None)?;
+        let ty = func.ty(&self.store);
+        Ok(self.call_func(func, &ty, args))
+    }
+
+    fn call_func(
+        &mut self,
+        func: wasmtime::component::Func,
+        ty: &wasmtime::component::types::ComponentFunc,
+        args: &[Val],
+    ) -> CallRecord {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         self.store.set_epoch_deadline(epoch_ticks(self.limits.time));
-        let outcome = match func.call(&mut self.store, &args, &mut results) {
+        let outcome = match func.call(&mut self.store, args, &mut results) {
             Ok(()) => CallOutcome::Returned(results.pop()),
             Err(err) => CallOutcome::Trapped {
                 kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
                 detail: format!("{err:?}"),
             },
         };
-        Ok(CallRecord {
+        CallRecord {
             outcome,
             stdout: self.stdout.take_new(),
             stderr: self.stderr.take_new(),
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: ty.results().next(),
-        })
+        }
     }
 
     /// The limits this instance runs under.

@@ -25,9 +25,10 @@ use crate::cache::hash::sha256_hex;
 use crate::cache::incremental::IncrementalCache;
 
 pub use call::{CallError, ParsedCall, parse_call, signature, type_name};
+pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
-pub use state::{Grants, HostState, InstanceSettings, Limits};
+pub use state::{GrantedDir, Grants, HostState, InstanceSettings, Limits, LogOutput};
 
 /// How often the engine's epoch advances; time limits are counted in these ticks.
 pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -62,6 +63,13 @@ pub struct LoadedComponent {
     /// Whether it came from the compiled-code cache or was compiled now.
     pub provenance: Provenance,
     pre: InstancePre<HostState>,
+}
+
+impl LoadedComponent {
+    /// The component with its imports resolved, for checks against a world.
+    pub fn pre(&self) -> &InstancePre<HostState> {
+        &self.pre
+    }
 }
 
 /// The engine and linker every plugin of this process runs on.

@@ -20,6 +20,23 @@ pub struct InstanceSettings {
     pub grants: Grants,
     /// How far the plugin may go.
     pub limits: Limits,
+    /// Where the plugin's log lines go besides the record of host calls.
+    pub log: LogOutput,
+}
+
+/// Where a plugin's `log` calls are shown.
+#[derive(Debug, Clone, Default)]
+pub enum LogOutput {
+    /// Only recorded as host calls (the harness snapshots them).
+    #[default]
+    Recorded,
+    /// Also written to the host's stderr as `[plugin] level: message`, from `min` up.
+    Stderr {
+        /// The plugin's name, prefixed to each line.
+        plugin: String,
+        /// The least severe level shown (`trace` < `debug` < `info` < `warn` < `error`).
+        min: u8,
+    },
 }
 
 /// Capabilities granted to an instance. The default grants nothing: no arguments, no
@@ -32,8 +49,19 @@ pub struct Grants {
     pub env: BTreeMap<String, String>,
     /// What the plugin reads from stdin.
     pub stdin: Option<String>,
-    /// A host directory preopened for the plugin, and the guest path it appears at.
-    pub dir: Option<(std::path::PathBuf, String)>,
+    /// A host directory preopened for the plugin.
+    pub dir: Option<GrantedDir>,
+}
+
+/// A host directory a plugin may use.
+#[derive(Debug, Clone)]
+pub struct GrantedDir {
+    /// The directory on the host.
+    pub host: std::path::PathBuf,
+    /// Where the plugin sees it.
+    pub guest: String,
+    /// Whether the plugin may change it.
+    pub writable: bool,
 }
 
 /// Limits of one instance.

@@ -1,0 +1,104 @@
+//! Installed plugins on the command line: each becomes a clap subcommand built at run time,
+//! its commands nested subcommands, so `--help`, unknown-command errors and usage behave as
+//! clap users expect; built-in commands win over plugin names. A command runs in a fresh
+//! store: state does not persist between invocations (each `witness <plugin> <command>` is
+//! its own process anyway), so a plugin keeps what must last in its config or a granted
+//! directory.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Arg, Command};
+use wasmtime::component::Val;
+
+use super::store::{BUILT_IN, Installed, PluginStore};
+use crate::cache::hash::sha256_hex;
+use crate::host::CallOutcome;
+
+/// `base` (the built-in command line) with a subcommand for each installed plugin.
+pub fn command(base: Command, plugins: &[Installed]) -> Command {
+    let mut cmd = base;
+    for plugin in plugins {
+        let m = &plugin.manifest;
+        if BUILT_IN.contains(&m.name.as_str()) {
+            continue;
+        }
+        let mut sub = Command::new(m.name.clone())
+            .about(m.summary.clone())
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+            .after_help(format!(
+                "Plugin {} {} ({}), installed in {}",
+                m.name,
+                m.version,
+                m.language,
+                plugin.dir.display()
+            ));
+        for c in &m.commands {
+            sub = sub.subcommand(
+                Command::new(c.name.clone()).about(c.summary.clone()).arg(
+                    Arg::new("args")
+                        .value_name("ARGS")
+                        .num_args(0..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true),
+                ),
+            );
+        }
+        cmd = cmd.subcommand(sub);
+    }
+    cmd
+}
+
+/// Runs `command` of the installed `plugin` with `args`: prints what the command returns on
+/// stdout, its error on stderr, and exits non-zero when it fails.
+pub fn run(
+    store: &PluginStore,
+    plugin: &Installed,
+    command: &str,
+    args: Vec<String>,
+    log_level: &str,
+) -> Result<ExitCode> {
+    let name = &plugin.manifest.name;
+    let component = plugin.component();
+    let bytes = std::fs::read(&component)?;
+    if sha256_hex(&bytes) != plugin.manifest.sha256 {
+        bail!(
+            "{} changed since it was installed; install the plugin again",
+            component.display()
+        );
+    }
+    let host = store.host()?;
+    let loaded = host.load(&component)?;
+    let settings = store.settings(name, log_level)?;
+    let mut instance = host.instantiate(&loaded, &settings)?;
+    let args = Val::List(args.into_iter().map(Val::String).collect());
+    let record = instance.call_with("run", &[Val::String(command.to_string()), args])?;
+    print!("{}", record.stdout.text);
+    eprint!("{}", record.stderr.text);
+    match record.outcome {
+        CallOutcome::Returned(Some(Val::Result(Ok(value)))) => {
+            if let Some(value) = value
+                && let Val::String(text) = *value
+            {
+                println!("{text}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CallOutcome::Returned(Some(Val::Result(Err(value)))) => {
+            let message = match value.map(|v| *v) {
+                Some(Val::String(text)) => text,
+                _ => "failed".to_string(),
+            };
+            eprintln!("{name} {command}: {message}");
+            Ok(ExitCode::FAILURE)
+        }
+        CallOutcome::Returned(other) => {
+            bail!("{name} {command}: run() returned {other:?}, not a result")
+        }
+        CallOutcome::Trapped { kind, .. } => {
+            eprintln!("{name} {command}: the plugin failed: {kind}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The plugin directory: one subdirectory per installed plugin holding its component
+//! (`plugin.wasm`) and what `info()` answered at install time (`plugin.toml`), a shared
+//! `.compiled/` directory of precompiled components, and `config.toml` with each plugin's
+//! settings, limits and grants.
+//!
+//! ```toml
+//! # <plugin dir>/config.toml
+//! [hello.config]          # what get-config answers
+//! greeting = "Hi"
+//! [hello.limits]          # as in fixture.toml
+//! time = "5s"
+//! [hello.wasi]            # as in fixture.toml, but `dir` is a host path, preopened read-only
+//! dir = "/home/me/notes"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use wasmtime::component::Val;
+
+use super::producers;
+use crate::cache::hash::sha256_hex;
+use crate::fixture::{GUEST_DIR, LimitOverrides, WasiGrants};
+use crate::host::{
+    CallOutcome, GrantedDir, Grants, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput,
+    check_plugin_world,
+};
+
+/// Names a plugin cannot take: the application's own subcommands.
+pub const BUILT_IN: [&str; 6] = ["run", "call", "bench", "plugin", "help", "version"];
+
+/// What is known about an installed plugin without compiling it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The plugin's name: its subcommand.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// One line for `--help`.
+    pub summary: String,
+    /// `rust`, `js`, `python` or `unknown`, from the component's producers section.
+    pub language: String,
+    /// SHA-256 of the installed component.
+    pub sha256: String,
+    /// Its commands.
+    #[serde(rename = "command", default)]
+    pub commands: Vec<CommandInfo>,
+}
+
+/// One command of a plugin.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CommandInfo {
+    /// Its name.
+    pub name: String,
+    /// One line for `--help`.
+    pub summary: String,
+}
+
+/// One plugin's entry in `config.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PluginConfig {
+    #[serde(default)]
+    config: BTreeMap<String, String>,
+    #[serde(default)]
+    limits: LimitOverrides,
+    #[serde(default)]
+    wasi: WasiGrants,
+}
+
+/// An installed plugin.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    /// What `info()` said at install time.
+    pub manifest: Manifest,
+    /// Its directory.
+    pub dir: PathBuf,
+}
+
+impl Installed {
+    /// The installed component.
+    pub fn component(&self) -> PathBuf {
+        self.dir.join("plugin.wasm")
+    }
+}
+
+/// The plugin directory.
+#[derive(Debug, Clone)]
+pub struct PluginStore {
+    dir: PathBuf,
+}
+
+impl PluginStore {
+    /// The directory `flag` names, else `WITNESS_PLUGIN_DIR`, else the platform's data
+    /// directory for witness (`~/.local/share/witness/plugins` on Linux).
+    pub fn locate(flag: Option<PathBuf>) -> Result<Self> {
+        let dir = match flag.or_else(|| std::env::var_os("WITNESS_PLUGIN_DIR").map(PathBuf::from)) {
+            Some(dir) => dir,
+            None => directories::ProjectDirs::from("dev", "witness", "witness")
+                .context("no home directory to keep plugins in; pass --plugin-dir")?
+                .data_dir()
+                .join("plugins"),
+        };
+        Ok(PluginStore { dir })
+    }
+
+    /// The directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A host whose compiled-code cache is this directory's `.compiled/`, so an installed
+    /// plugin is compiled once per engine version.
+    pub fn host(&self) -> Result<Host> {
+        Host::with_options(&HostOptions {
+            compiled_cache: Some(self.dir.join(".compiled")),
+            ..HostOptions::default()
+        })
+    }
+
+    /// Every installed plugin, and a message for each entry that could not be read (the
+    /// others are unaffected). A missing directory holds no plugins.
+    pub fn list(&self) -> (Vec<Installed>, Vec<String>) {
+        let mut plugins = Vec::new();
+        let mut problems = Vec::new();
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (plugins, problems),
+            Err(e) => {
+                problems.push(format!(
+                    "cannot read the plugin directory {}: {e}",
+                    self.dir.display()
+                ));
+                return (plugins, problems);
+            }
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_dir()
+                    && !p
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            match read_manifest(&dir) {
+                Ok(manifest) => plugins.push(Installed { manifest, dir }),
+                Err(e) => problems.push(format!(
+                    "skipping the broken plugin in {}: {e:#}",
+                    dir.display()
+                )),
+            }
+        }
+        (plugins, problems)
+    }
+
+    /// The installed plugin `name`.
+    pub fn get(&self, name: &str) -> Result<Installed> {
+        let dir = self.dir.join(name);
+        let manifest = read_manifest(&dir).map_err(|_| {
+            anyhow!(
+                "no plugin named `{name}` is installed in {}",
+                self.dir.display()
+            )
+        })?;
+        Ok(Installed { manifest, dir })
+    }
+
+    /// Validates the component at `wasm` and installs it: it must be a component of the
+    /// plugin world whose `info()` answers within its time limit. The component is
+    /// precompiled for this engine. An installed plugin of the same name is replaced only
+    /// with `force`. Nothing installed is touched until the new plugin is complete.
+    pub fn install(&self, wasm: &Path, force: bool) -> Result<Manifest> {
+        let bytes =
+            std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+        let host = self.host()?;
+        let loaded = host.load(wasm)?;
+        check_plugin_world(loaded.pre())
+            .with_context(|| format!("cannot install {}", wasm.display()))?;
+        let mut instance = host.instantiate(&loaded, &InstanceSettings::default())?;
+        let record = instance.call_with("info", &[])?;
+        let info = match record.outcome {
+            CallOutcome::Returned(Some(value)) => value,
+            CallOutcome::Returned(None) => bail!("info() returned nothing"),
+            CallOutcome::Trapped { kind, .. } => {
+                bail!(
+                    "cannot install {}: its info() call failed: {kind}",
+                    wasm.display()
+                )
+            }
+        };
+        let manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
+        check_name(&manifest.name)?;
+
+        let target = self.dir.join(&manifest.name);
+        if target.exists() && !force {
+            bail!(
+                "a plugin named `{}` is already installed in {}; use --force to replace it",
+                manifest.name,
+                target.display()
+            );
+        }
+        std::fs::create_dir_all(&self.dir).with_context(|| {
+            format!("cannot create the plugin directory {}", self.dir.display())
+        })?;
+        let staging = tempfile::Builder::new()
+            .prefix(".installing-")
+            .tempdir_in(&self.dir)
+            .with_context(|| {
+                format!(
+                    "cannot write to the plugin directory {}",
+                    self.dir.display()
+                )
+            })?;
+        std::fs::write(staging.path().join("plugin.wasm"), &bytes)?;
+        let text = toml::to_string(&manifest)?;
+        std::fs::write(staging.path().join("plugin.toml"), text)?;
+        let staged = staging.keep();
+        if target.exists() {
+            let old = self.dir.join(format!(".replaced-{}", manifest.name));
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(&target, &old)?;
+            std::fs::rename(&staged, &target)?;
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&staged, &target)?;
+        }
+        Ok(manifest)
+    }
+
+    /// Removes the installed plugin `name`.
+    pub fn remove(&self, name: &str) -> Result<()> {
+        let installed = self.get(name)?;
+        std::fs::remove_dir_all(&installed.dir)
+            .with_context(|| format!("cannot remove {}", installed.dir.display()))
+    }
+
+    /// The settings a plugin runs with: its `config.toml` entry, logging to stderr from
+    /// `log_level` up.
+    pub fn settings(&self, name: &str, log_level: &str) -> Result<InstanceSettings> {
+        let path = self.dir.join("config.toml");
+        let mut entries: BTreeMap<String, PluginConfig> = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => bail!("cannot read {}: {e}", path.display()),
+        };
+        let entry = entries.remove(name).unwrap_or_default();
+        let min = LOG_LEVELS
+            .iter()
+            .position(|l| *l == log_level)
+            .with_context(|| {
+                format!(
+                    "unknown log level `{log_level}` (use {})",
+                    LOG_LEVELS.join(", ")
+                )
+            })?;
+        let dir = entry.wasi.dir.map(|host| GrantedDir {
+            host: PathBuf::from(host),
+            guest: GUEST_DIR.to_string(),
+            writable: false,
+        });
+        Ok(InstanceSettings {
+            config: entry.config,
+            grants: Grants {
+                args: entry.wasi.args,
+                env: entry.wasi.env,
+                stdin: entry.wasi.stdin,
+                dir,
+            },
+            limits: entry.limits.apply(),
+            log: LogOutput::Stderr {
+                plugin: name.to_string(),
+                min: min as u8,
+            },
+        })
+    }
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("plugin.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    if !dir.join("plugin.wasm").is_file() {
+        bail!("{} is missing", dir.join("plugin.wasm").display());
+    }
+    Ok(manifest)
+}
+
+/// A plugin name must work as a subcommand and not shadow a built-in one.
+fn check_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !name.starts_with('-');
+    if !valid {
+        bail!(
+            "the plugin calls itself `{name}`, which is not a usable command name (a-z, 0-9, -, _)"
+        );
+    }
+    if BUILT_IN.contains(&name) {
+        bail!("the plugin calls itself `{name}`, which is a built-in witness command");
+    }
+    Ok(())
+}
+
+/// Reads the `plugin-info` record `info()` returned.
+fn manifest_from(info: &Val, language: String, sha256: String) -> Result<Manifest> {
+    let Val::Record(fields) = info else {
+        bail!("info() did not return a record");
+    };
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+    let text = |name: &str| match field(name) {
+        Some(Val::String(s)) => Ok(s.clone()),
+        _ => Err(anyhow!("info() has no string field `{name}`")),
+    };
+    let mut commands = Vec::new();
+    if let Some(Val::List(list)) = field("commands") {
+        for item in list {
+            let Val::Record(cmd) = item else { continue };
+            let get = |name: &str| {
+                cmd.iter()
+                    .find(|(n, _)| n == name)
+                    .and_then(|(_, v)| {
+                        if let Val::String(s) = v {
+                            Some(s.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .unwrap_or_default()
+            };
+            commands.push(CommandInfo {
+                name: get("name"),
+                summary: get("summary"),
+            });
+        }
+    }
+    Ok(Manifest {
+        name: text("name")?,
+        version: text("version")?,
+        summary: text("summary")?,
+        language,
+        sha256,
+        commands,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugin_names_must_be_commands_and_not_built_ins() {
+        assert!(check_name("hello-world").is_ok());
+        assert!(
+            check_name("run")
+                .unwrap_err()
+                .to_string()
+                .contains("built-in")
+        );
+        assert!(check_name("Hello World").is_err());
+        assert!(check_name("").is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! End to end through the real `witness` binary: build the example plugin in each language,
+//! install it, list it, call its commands, ask for help, remove it, and every bad input,
+//! all in a temporary plugin directory.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use witness::language::Language;
+use witness::runner::RunOptions;
+
+struct Cli {
+    plugins: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli {
+            plugins: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn witness(&self) -> Command {
+        let mut cmd = Command::cargo_bin("witness").unwrap();
+        cmd.arg("--plugin-dir").arg(self.plugins.path());
+        cmd
+    }
+
+    /// Runs witness with `args`; returns (success, stdout, stderr).
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let out = self.witness().args(args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Builds the example plugin in `language` into `dir`, or says why it is skipped.
+fn build(cli: &Cli, language: Language, dir: &Path) -> Option<PathBuf> {
+    let out = dir.join(format!("hello-{language}.wasm"));
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        repo().join("fixtures/hello-plugin").to_str().unwrap(),
+        "--lang",
+        language.name(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    if ok {
+        return Some(out);
+    }
+    let required = RunOptions::from_env().unwrap().required.contains(&language);
+    assert!(
+        !required && err.contains("toolchain missing"),
+        "building the {language} plugin failed:\n{err}"
+    );
+    eprintln!("skipping the {language} plugin: {err}");
+    None
+}
+
+#[test]
+fn build_install_list_call_help_and_remove_in_every_language() {
+    let cli = Cli::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let (ok, out, _) = cli.run(&["plugin", "list"]);
+    assert!(ok && out.contains("no plugins installed"), "{out}");
+
+    let mut installed_any = false;
+    for language in Language::ALL {
+        let Some(wasm) = build(&cli, language, scratch.path()) else {
+            continue;
+        };
+        let wasm = wasm.to_str().unwrap();
+        let (ok, out, err) = cli.run(&["plugin", "install", "--force", wasm]);
+        assert!(ok, "install {language}: {err}");
+        assert!(
+            out.contains(&format!(
+                "installed hello 0.1.0 ({language}) with 2 command(s)"
+            )),
+            "{out}"
+        );
+        installed_any = true;
+
+        let (ok, out, _) = cli.run(&["plugin", "list"]);
+        assert!(
+            ok && out.starts_with(&format!("hello\t0.1.0\t{language}\tgreet,count\t")),
+            "{out}"
+        );
+
+        let (ok, out, err) = cli.run(&["hello", "greet", "Ben", "Ada"]);
+        assert!(ok, "{language}: {err}");
+        assert!(out.contains("Hello, Ben and Ada!"), "{language}: {out}");
+        assert!(
+            err.contains("[hello] info: greeting 2 people"),
+            "{language}: {err}"
+        );
+
+        let (ok, _, err) = cli.run(&["hello", "greet"]);
+        assert!(!ok, "a command error exits non-zero");
+        assert!(
+            err.contains("hello greet: greet needs at least one name"),
+            "{language}: {err}"
+        );
+        assert!(err.contains("[hello] warn"), "{err}");
+        let (_, _, err) = cli.run(&["--log-level", "error", "hello", "greet"]);
+        assert!(
+            !err.contains("[hello] warn"),
+            "the level flag filters: {err}"
+        );
+    }
+    assert!(installed_any, "no language could build the example plugin");
+
+    // The plugin's configuration comes from config.toml in the plugin directory.
+    std::fs::write(
+        cli.plugins.path().join("config.toml"),
+        "[hello.config]\ngreeting = \"Hi\"\n",
+    )
+    .unwrap();
+    let (ok, out, _) = cli.run(&["hello", "greet", "Ben"]);
+    assert!(ok && out.contains("Hi, Ben!"), "{out}");
+
+    let (ok, out, _) = cli.run(&["hello", "--help"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("greet  Greets everyone named on the command line"),
+        "{out}"
+    );
+    assert!(
+        out.contains("count  Counts the commands this plugin has run"),
+        "{out}"
+    );
+    let (ok, out, _) = cli.run(&["--help"]);
+    assert!(ok && out.contains("hello   Greets people"), "{out}");
+
+    let (ok, _, err) = cli.run(&["hello", "dance"]);
+    assert!(
+        !ok && err.contains("unrecognized subcommand 'dance'"),
+        "{err}"
+    );
+    let (ok, _, err) = cli.run(&["nope", "x"]);
+    assert!(
+        !ok && err.contains("unrecognized subcommand 'nope'"),
+        "{err}"
+    );
+
+    // A precompiled artifact that cannot be trusted is recompiled, not loaded.
+    for entry in std::fs::read_dir(cli.plugins.path().join(".compiled")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "cwasm") {
+            std::fs::write(&path, b"stale").unwrap();
+        }
+    }
+    let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
+    assert!(ok && out.contains("Hi, Ben!"), "{err}");
+    assert!(err.contains("recompiling"), "{err}");
+
+    let (ok, out, _) = cli.run(&["plugin", "remove", "hello"]);
+    assert!(ok && out.contains("removed hello"), "{out}");
+    let (ok, out, _) = cli.run(&["plugin", "list"]);
+    assert!(ok && out.contains("no plugins installed"), "{out}");
+    let (ok, _, err) = cli.run(&["hello", "greet"]);
+    assert!(
+        !ok && err.contains("unrecognized subcommand 'hello'"),
+        "{err}"
+    );
+    let (ok, _, err) = cli.run(&["plugin", "remove", "hello"]);
+    assert!(
+        !ok && err.contains("no plugin named `hello` is installed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
+    let cli = Cli::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let good = build(&cli, Language::Rust, scratch.path()).expect("Rust is always available");
+    let (ok, _, err) = cli.run(&["plugin", "install", good.to_str().unwrap()]);
+    assert!(ok, "{err}");
+
+    let garbage = scratch.path().join("notes.txt");
+    std::fs::write(&garbage, "not wasm").unwrap();
+    let (ok, _, err) = cli.run(&["plugin", "install", garbage.to_str().unwrap()]);
+    assert!(!ok && err.contains("not a WebAssembly file"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one clear line: {err}");
+
+    let module = scratch.path().join("module.wasm");
+    std::fs::write(&module, b"\0asm\x01\0\0\0").unwrap();
+    let (ok, _, err) = cli.run(&["plugin", "install", module.to_str().unwrap()]);
+    assert!(!ok && err.contains("core WebAssembly module"), "{err}");
+
+    // A component of another world: the greeter exports no `info`.
+    let project = scratch.path().join("greeter");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::copy(
+        repo().join("fixtures/greeting/guest.rs"),
+        project.join("guest.rs"),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("fixture.toml"),
+        "description = \"d\"\nworld = \"greeter\"\n",
+    )
+    .unwrap();
+    let greeter = scratch.path().join("greeter.wasm");
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        project.to_str().unwrap(),
+        "--lang",
+        "rust",
+        "-o",
+        greeter.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli.run(&["plugin", "install", greeter.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("does not implement the witness:plugin/plugin world"),
+        "{err}"
+    );
+    assert!(err.contains("info"), "names the missing export: {err}");
+
+    // A plugin whose info() traps.
+    let project = scratch.path().join("broken");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("guest.rs"),
+        "struct B;\nimpl Guest for B {\n    fn info() -> PluginInfo {\n        panic!(\"no info\")\n    }\n    \
+         fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(B);\n",
+    )
+    .unwrap();
+    let broken = scratch.path().join("broken.wasm");
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        project.to_str().unwrap(),
+        "--lang",
+        "rust",
+        "-o",
+        broken.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli.run(&["plugin", "install", broken.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("its info() call failed: unreachable"),
+        "{err}"
+    );
+
+    // The plugin installed first still works.
+    let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
+    assert!(ok && out.contains("Hello, Ben!"), "{err}");
+
+    // A plugin whose files were damaged is reported once and skipped; the others still run.
+    let damaged = cli.plugins.path().join("damaged");
+    std::fs::create_dir_all(&damaged).unwrap();
+    std::fs::write(damaged.join("plugin.toml"), "name = ").unwrap();
+    let (ok, out, err) = cli.run(&["plugin", "list"]);
+    assert!(ok && out.starts_with("hello\t"), "{out}");
+    assert!(
+        err.contains("skipping the broken plugin") && err.contains("damaged"),
+        "{err}"
+    );
+
+    // An unreadable plugin directory.
+    let file = scratch.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = Command::cargo_bin("witness")
+        .unwrap()
+        .args(["--plugin-dir", file.to_str().unwrap(), "plugin", "list"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the plugin directory"));
+}
