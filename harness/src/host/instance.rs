@@ -1,11 +1,12 @@
 //! One instantiated component in its own store, and calls into it: each call's result or
 //! trap, with the stdout, stderr and host calls it produced.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use anyhow::Result;
-use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Instance, InstancePre, Type, Val};
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+use wasmtime::component::{Component, Func, Instance, InstancePre, Type, Val};
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -23,6 +24,8 @@ pub struct PluginInstance {
     stdout: CapturedOutput,
     stderr: CapturedOutput,
     limits: Limits,
+    /// Functions already looked up, by (interface, name), with their types.
+    funcs: HashMap<(Option<String>, String), (Func, ComponentFunc)>,
 }
 
 /// How a call ended.
@@ -156,6 +159,7 @@ impl PluginInstance {
             stdout,
             stderr,
             limits,
+            funcs: HashMap::new(),
         })
     }
 
@@ -166,26 +170,35 @@ impl PluginInstance {
         call: &ParsedCall,
         interface: Option<&str>,
     ) -> Result<CallRecord, CallError> {
-        let func = self.find_func(call.name(), interface)?;
-        let ty = func.ty(&self.store);
+        let (func, ty) = self.lookup(call.name(), interface)?;
         let args = call.arguments(&ty)?;
         Ok(self.call_func(func, &ty, &args))
+    }
+
+    /// The function `name` (in `interface`) and its type, looked up once per instance.
+    fn lookup(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+    ) -> Result<(Func, ComponentFunc), CallError> {
+        let key = (interface.map(str::to_string), name.to_string());
+        if let Some(found) = self.funcs.get(&key) {
+            return Ok(found.clone());
+        }
+        let func = self.find_func(name, interface)?;
+        let ty = func.ty(&self.store);
+        self.funcs.insert(key, (func, ty.clone()));
+        Ok((func, ty))
     }
 
     /// Calls the exported function `name` with `args` already typed (the host application
     /// builds them from its command line).
     pub fn call_with(&mut self, name: &str, args: &[Val]) -> Result<CallRecord, CallError> {
-        let func = self.find_func(name, None)?;
-        let ty = func.ty(&self.store);
+        let (func, ty) = self.lookup(name, None)?;
         Ok(self.call_func(func, &ty, args))
     }
 
-    fn call_func(
-        &mut self,
-        func: wasmtime::component::Func,
-        ty: &wasmtime::component::types::ComponentFunc,
-        args: &[Val],
-    ) -> CallRecord {
+    fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         self.store.set_epoch_deadline(epoch_ticks(self.limits.time));
         let outcome = match func.call(&mut self.store, args, &mut results) {
@@ -209,11 +222,7 @@ impl PluginInstance {
         &self.limits
     }
 
-    fn find_func(
-        &mut self,
-        name: &str,
-        interface: Option<&str>,
-    ) -> Result<wasmtime::component::Func, CallError> {
+    fn find_func(&mut self, name: &str, interface: Option<&str>) -> Result<Func, CallError> {
         let scope = match interface {
             Some(iface) => Some(
                 self.instance
