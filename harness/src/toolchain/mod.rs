@@ -84,35 +84,16 @@ pub fn version_of(program: &str, args: &[&str]) -> String {
 pub fn install_artifact(from: &Path, to: &Path) -> Result<()> {
     use anyhow::Context as _;
     let new = std::fs::read(from).with_context(|| format!("failed to read {}", from.display()))?;
-    if std::fs::read(to).is_ok_and(|old| old == new) {
-        return Ok(());
-    }
-    let dir = to.parent().context("an artifact path has no parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
-    std::fs::write(tmp.path(), &new)
-        .with_context(|| format!("failed to write {}", tmp.path().display()))?;
-    tmp.persist(to)
-        .with_context(|| format!("failed to write {}", to.display()))?;
-    Ok(())
+    write_if_changed(to, &new)
 }
 
 /// Writes `contents` to `path` only if it differs from what is there, so tools that watch
 /// timestamps (cargo) see no change when nothing changed. The write goes through a temporary
 /// file and a rename, so a concurrent reader never sees half a file.
-pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
-    use anyhow::Context as _;
-    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+pub fn write_if_changed(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    let contents = contents.as_ref();
+    if std::fs::read(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }
-    let dir = path.parent().context("a path to write has no parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
-    std::fs::write(tmp.path(), contents)
-        .with_context(|| format!("failed to write {}", tmp.path().display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("failed to write {}", path.display()))?;
-    Ok(())
+    crate::cache::write_atomically(path, contents)
 }
