@@ -136,7 +136,7 @@ impl HostState {
         HostState {
             wasi,
             http: WasiHttpCtx::new(),
-            http_hooks: RefuseOutgoingHttp,
+            http_hooks: RefuseOutgoingHttp::default(),
             table: ResourceTable::new(),
             limiter: MemoryLimiter {
                 limit: settings.limits.memory,
@@ -153,9 +153,12 @@ impl HostState {
         self.host_calls.push(call);
     }
 
-    /// The host calls recorded since the last time this was asked.
+    /// The host calls recorded since the last time this was asked, refused HTTP requests
+    /// included.
     pub(super) fn take_host_calls(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.host_calls)
+        let mut calls = std::mem::take(&mut self.host_calls);
+        calls.append(&mut self.http_hooks.refused);
+        calls
     }
 }
 
@@ -187,16 +190,24 @@ type SendResult = wasmtime_wasi_http::Result<(
 
 /// `wasi:http` is linked so that JavaScript plugins built with componentize-js's defaults
 /// (which import it) instantiate; no plugin is granted the network, so every outgoing request
-/// fails inside the guest with `HTTP-request-denied`.
-struct RefuseOutgoingHttp;
+/// fails inside the guest with `HTTP-request-denied`, and is recorded as a host call.
+#[derive(Default)]
+struct RefuseOutgoingHttp {
+    refused: Vec<String>,
+}
 
 impl WasiHttpHooks for RefuseOutgoingHttp {
     fn send_request(
         &mut self,
-        _request: http::Request<WasiBody>,
+        request: http::Request<WasiBody>,
         _options: Option<RequestOptions>,
         _response_errors: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
+        self.refused.push(format!(
+            "wasi:http {} {} refused",
+            request.method(),
+            request.uri()
+        ));
         Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
     }
 }
