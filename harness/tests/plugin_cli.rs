@@ -252,6 +252,33 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
         "{err}"
     );
 
+    // A plugin whose info() never returns is stopped at the default time limit.
+    let project = scratch.path().join("stuck");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("guest.rs"),
+        "struct S;\nimpl Guest for S {\n    fn info() -> PluginInfo {\n        loop {\n            \
+         std::hint::black_box(0u8);\n        }\n    }\n    \
+         fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(S);\n",
+    )
+    .unwrap();
+    let stuck = scratch.path().join("stuck.wasm");
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        project.to_str().unwrap(),
+        "--lang",
+        "rust",
+        "-o",
+        stuck.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli.run(&["plugin", "install", stuck.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("its info() call failed: timed out after 10s"),
+        "{err}"
+    );
+
     // The plugin installed first still works.
     let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
     assert!(ok && out.contains("Hello, Ben!"), "{err}");
