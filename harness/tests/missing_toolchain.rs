@@ -14,6 +14,11 @@ fn witness_run_js(ci: bool) -> (bool, String) {
     } else {
         cmd.env_remove("CI");
     }
+    run(&mut cmd)
+}
+
+/// Runs `cmd`; returns whether it succeeded and its stdout followed by its stderr.
+fn run(cmd: &mut Command) -> (bool, String) {
     let out = cmd.output().expect("witness runs");
     let text = format!(
         "{}{}",
@@ -51,18 +56,10 @@ fn without_node_and_with_ci_the_js_trials_fail() {
 
 /// Runs `witness call` and returns (success, stdout + stderr).
 fn witness_call(component: &std::path::Path, call: &str) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_witness"))
-        .args(["call"])
+    run(Command::new(env!("CARGO_BIN_EXE_witness"))
+        .arg("call")
         .arg(component)
-        .arg(call)
-        .output()
-        .expect("witness runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+        .arg(call))
 }
 
 #[test]

@@ -36,6 +36,35 @@ impl Cli {
     }
 }
 
+/// Writes a Rust plugin project `name` (its guest.rs and, if given, fixture.toml) under
+/// `scratch` and builds it with `witness plugin build`.
+fn build_rust_project(
+    cli: &Cli,
+    scratch: &Path,
+    name: &str,
+    guest: &str,
+    fixture_toml: Option<&str>,
+) -> PathBuf {
+    let project = scratch.join(name);
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("guest.rs"), guest).unwrap();
+    if let Some(toml) = fixture_toml {
+        std::fs::write(project.join("fixture.toml"), toml).unwrap();
+    }
+    let wasm = scratch.join(format!("{name}.wasm"));
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        project.to_str().unwrap(),
+        "--lang",
+        "rust",
+        "-o",
+        wasm.to_str().unwrap(),
+    ]);
+    assert!(ok, "building {name}: {err}");
+    wasm
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -196,29 +225,13 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
     assert!(!ok && err.contains("core WebAssembly module"), "{err}");
 
     // A component of another world: the greeter exports no `info`.
-    let project = scratch.path().join("greeter");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::copy(
-        repo().join("fixtures/greeting/guest.rs"),
-        project.join("guest.rs"),
-    )
-    .unwrap();
-    std::fs::write(
-        project.join("fixture.toml"),
-        "description = \"d\"\nworld = \"greeter\"\n",
-    )
-    .unwrap();
-    let greeter = scratch.path().join("greeter.wasm");
-    let (ok, _, err) = cli.run(&[
-        "plugin",
-        "build",
-        project.to_str().unwrap(),
-        "--lang",
-        "rust",
-        "-o",
-        greeter.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
+    let greeter = build_rust_project(
+        &cli,
+        scratch.path(),
+        "greeter",
+        &std::fs::read_to_string(repo().join("fixtures/greeting/guest.rs")).unwrap(),
+        Some("description = \"d\"\nworld = \"greeter\"\n"),
+    );
     let (ok, _, err) = cli.run(&["plugin", "install", greeter.to_str().unwrap()]);
     assert!(
         !ok && err.contains("does not implement the witness:plugin/plugin world"),
@@ -226,58 +239,29 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
     );
     assert!(err.contains("info"), "names the missing export: {err}");
 
-    // A plugin whose info() traps.
-    let project = scratch.path().join("broken");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::write(
-        project.join("guest.rs"),
-        "struct B;\nimpl Guest for B {\n    fn info() -> PluginInfo {\n        panic!(\"no info\")\n    }\n    \
-         fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(B);\n",
-    )
-    .unwrap();
-    let broken = scratch.path().join("broken.wasm");
-    let (ok, _, err) = cli.run(&[
-        "plugin",
-        "build",
-        project.to_str().unwrap(),
-        "--lang",
-        "rust",
-        "-o",
-        broken.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
-    let (ok, _, err) = cli.run(&["plugin", "install", broken.to_str().unwrap()]);
-    assert!(
-        !ok && err.contains("its info() call failed: unreachable"),
-        "{err}"
-    );
-
-    // A plugin whose info() never returns is stopped at the default time limit.
-    let project = scratch.path().join("stuck");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::write(
-        project.join("guest.rs"),
-        "struct S;\nimpl Guest for S {\n    fn info() -> PluginInfo {\n        loop {\n            \
-         std::hint::black_box(0u8);\n        }\n    }\n    \
-         fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(S);\n",
-    )
-    .unwrap();
-    let stuck = scratch.path().join("stuck.wasm");
-    let (ok, _, err) = cli.run(&[
-        "plugin",
-        "build",
-        project.to_str().unwrap(),
-        "--lang",
-        "rust",
-        "-o",
-        stuck.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
-    let (ok, _, err) = cli.run(&["plugin", "install", stuck.to_str().unwrap()]);
-    assert!(
-        !ok && err.contains("its info() call failed: timed out after 10s"),
-        "{err}"
-    );
+    // A plugin whose info() traps, and one whose info() never returns (stopped at the
+    // default time limit).
+    let run_stub = "fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }";
+    let cases = [
+        (
+            "broken",
+            "panic!(\"no info\")",
+            "its info() call failed: unreachable",
+        ),
+        (
+            "stuck",
+            "loop {\n            std::hint::black_box(0u8);\n        }",
+            "its info() call failed: timed out after 10s",
+        ),
+    ];
+    for (name, body, expected) in cases {
+        let guest = format!(
+            "struct P;\nimpl Guest for P {{\n    fn info() -> PluginInfo {{\n        {body}\n    }}\n    {run_stub}\n}}\nexport!(P);\n"
+        );
+        let wasm = build_rust_project(&cli, scratch.path(), name, &guest, None);
+        let (ok, _, err) = cli.run(&["plugin", "install", wasm.to_str().unwrap()]);
+        assert!(!ok && err.contains(expected), "{name}: {err}");
+    }
 
     // The plugin installed first still works.
     let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
