@@ -144,15 +144,21 @@ fn load_and_call(options: &HostOptions, component: &Path) -> Provenance {
     loaded.provenance
 }
 
-#[test]
-fn a_damaged_compiled_entry_is_recompiled_not_loaded() {
-    let project = Project::new("damaged");
+/// A built component and host options whose compiled-code cache is a fresh directory.
+fn compiled_cache_setup(tag: &str) -> (Project, PathBuf, PathBuf, HostOptions) {
+    let project = Project::new(tag);
     let component = built_component(&project);
     let dir = project.dir.path().join("compiled");
     let options = HostOptions {
         compiled_cache: Some(dir.clone()),
         ..HostOptions::default()
     };
+    (project, component, dir, options)
+}
+
+#[test]
+fn a_damaged_compiled_entry_is_recompiled_not_loaded() {
+    let (_project, component, dir, options) = compiled_cache_setup("damaged");
     assert_eq!(load_and_call(&options, &component), Provenance::Compiled);
     assert_eq!(load_and_call(&options, &component), Provenance::Cached);
 
@@ -169,19 +175,14 @@ fn a_damaged_compiled_entry_is_recompiled_not_loaded() {
 
 #[test]
 fn an_entry_of_another_engine_configuration_is_not_used() {
-    let project = Project::new("foreign");
-    let component = built_component(&project);
-    let dir = project.dir.path().join("compiled");
-    let options = HostOptions {
-        compiled_cache: Some(dir.clone()),
-        ..HostOptions::default()
-    };
+    let (_project, component, dir, options) = compiled_cache_setup("foreign");
     assert_eq!(load_and_call(&options, &component), Provenance::Compiled);
 
     // Replace the entry with the same component compiled by a differently configured engine
-    // (as another wasmtime version would have written it), checksum and all.
+    // (as another wasmtime version would have written it), checksum and all. The host
+    // interrupts calls by epoch; this engine does not.
     let mut config = wasmtime::Config::new();
-    config.epoch_interruption(true);
+    config.epoch_interruption(false);
     let other = wasmtime::Engine::new(&config).unwrap();
     let foreign = other
         .precompile_component(&std::fs::read(&component).unwrap())
