@@ -100,9 +100,17 @@ pub struct TrialResult {
 
 struct LanguageSlot {
     toolchain: Box<dyn Toolchain>,
-    probe: Result<(), String>,
+    probe: OnceLock<Result<(), String>>,
     fingerprint: OnceLock<Result<Fingerprint, String>>,
     prepared: OnceLock<Result<(), String>>,
+}
+
+impl LanguageSlot {
+    /// Whether the toolchain is there, looked at once and only for a language in use (a
+    /// probe spawns `npm --version` and the like).
+    fn probed(&self) -> &Result<(), String> {
+        self.probe.get_or_init(|| self.toolchain.probe())
+    }
 }
 
 /// Everything trials share: paths, the host, the toolchains and the snapshot book.
@@ -117,16 +125,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session over the project at `paths`. Probing the toolchains happens here, once.
+    /// A session over the project at `paths`. Each toolchain is probed on first use.
     pub fn new(paths: ProjectPaths, options: RunOptions) -> Self {
         let languages = Language::ALL
             .into_iter()
             .map(|language| {
                 let toolchain = toolchain::for_language(language, &paths);
-                let probe = toolchain.probe();
                 let slot = LanguageSlot {
                     toolchain,
-                    probe,
+                    probe: OnceLock::new(),
                     fingerprint: OnceLock::new(),
                     prepared: OnceLock::new(),
                 };
@@ -239,7 +246,7 @@ impl Session {
     /// language is not required.
     pub fn skip_reason(&self, language: Language) -> Option<String> {
         let slot = &self.languages[&language];
-        match &slot.probe {
+        match slot.probed() {
             Err(reason) if !self.options.required.contains(&language) => Some(format!(
                 "{language} toolchain missing: {reason} (set WITNESS_REQUIRE={language} or CI=true \
                  to make this a failure)"
@@ -260,7 +267,7 @@ impl Session {
 
     fn prepare(&self, language: Language) -> Result<&dyn Toolchain> {
         let slot = &self.languages[&language];
-        if let Err(reason) = &slot.probe {
+        if let Err(reason) = slot.probed() {
             bail!("the {language} toolchain is missing and {language} is required: {reason}");
         }
         slot.prepared
