@@ -187,11 +187,6 @@ impl Session {
             .collect()
     }
 
-    /// The project paths this session works on.
-    pub fn paths(&self) -> &ProjectPaths {
-        &self.paths
-    }
-
     /// Every trial the options select, in fixture order then language order.
     pub fn trials(&self) -> Result<Vec<TrialSpec>> {
         let fixtures = fixture::discover(&self.paths.fixtures)?;

@@ -55,17 +55,8 @@ pub fn language(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn components_built_here_name_their_language() {
-        let paths = crate::paths::ProjectPaths::discover();
-        for lang in crate::language::Language::ALL {
-            let artifact = paths.artifact("greeting", lang);
-            let Ok(bytes) = std::fs::read(&artifact) else {
-                continue; // not built yet on this machine; the end-to-end tests cover it
-            };
-            assert_eq!(language(&bytes), lang.name(), "{:?}", producers(&bytes));
-        }
-    }
+    // Real components of each language are checked end to end: tests/plugin_cli.rs installs
+    // the example plugin built from Rust, JS and Python and expects each language by name.
 
     #[test]
     fn a_component_without_producers_is_unknown() {

@@ -217,11 +217,6 @@ impl PluginInstance {
         }
     }
 
-    /// The limits this instance runs under.
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     fn find_func(&mut self, name: &str, interface: Option<&str>) -> Result<Func, CallError> {
         let scope = match interface {
             Some(iface) => Some(
