@@ -12,12 +12,12 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::cache::build::BuildCache;
 use crate::cache::hash::Fingerprint;
 use crate::fixture::{self, Fixture, FixtureFile};
-use crate::host::{CallOutcome, Host, HostOptions, parse_call};
+use crate::host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, parse_call};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
 use crate::snapshot::SnapshotBook;
-use crate::toolchain::{self, BuildRequest, Toolchain, install_artifact};
+use crate::toolchain::{self, BuildRequest, Toolchain, install_artifact, link_artifact};
 use crate::value;
 
 /// What a session runs and how strict it is; shared by the CLI and the test runner.
@@ -296,19 +296,25 @@ impl Session {
         crate::wit::check_world(&wit, &file.world).context("fixture.toml `world`")?;
 
         let output = self.paths.artifact(&fixture.name, language);
-        self.build(
-            trial,
-            &BuildRequest {
-                fixture: &fixture.name,
-                guest: &guest,
-                wit: &wit,
-                world: &file.world,
-                output: &output,
-            },
-        )?;
-
+        let request = BuildRequest {
+            fixture: &fixture.name,
+            guest: &guest,
+            wit: &wit,
+            world: &file.world,
+            output: &output,
+        };
         let host = self.host()?;
-        let component = host.load(&output)?;
+        let sha256 = self.build_through_cache(&trial.name(), language, &request, Some(host))?;
+        let component = match host.load_known(&output, &sha256) {
+            Err(err) if err.is::<NotTheExpectedBytes>() => {
+                // The compiled entry and the build entry were both damaged: build afresh.
+                self.builds.forget(&self.build_key(language, &request)?);
+                let sha256 =
+                    self.build_through_cache(&trial.name(), language, &request, Some(host))?;
+                host.load_known(&output, &sha256)?
+            }
+            loaded => loaded?,
+        };
         let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;
         let settings = fixture.settings(file, scratch.path())?;
         let mut instance = host.instantiate(&component, &settings)?;
@@ -342,26 +348,41 @@ impl Session {
             .map_err(with_detail)
     }
 
-    /// Puts the trial's component at `request.output`: from the build cache when nothing
-    /// that goes into it changed, else built (after preparing the toolchain) and cached.
-    fn build(&self, trial: &TrialSpec, request: &BuildRequest<'_>) -> Result<()> {
-        self.build_guest(&trial.name(), trial.language, request)
-    }
-
-    /// Builds one guest (named `name` in progress lines) in `language`, through the build
-    /// cache; `witness plugin build` uses this too.
+    /// Builds one guest (named `name` in progress lines) in `language` through the build
+    /// cache, copies it to `request.output` and returns its SHA-256; `witness plugin build`
+    /// uses this. A cache hit skips the toolchain entirely.
     pub fn build_guest(
         &self,
         name: &str,
         language: Language,
         request: &BuildRequest<'_>,
-    ) -> Result<()> {
+    ) -> Result<String> {
+        self.build_through_cache(name, language, request, None)
+    }
+
+    /// Builds a guest through the build cache. With a `host`, `request.output` becomes a hard
+    /// link to the cache entry and the entry's bytes are checked only when the host has no
+    /// compiled copy of them (whose own checksum is checked instead); without one, the entry
+    /// is checked and copied.
+    fn build_through_cache(
+        &self,
+        name: &str,
+        language: Language,
+        request: &BuildRequest<'_>,
+        host: Option<&Host>,
+    ) -> Result<String> {
         if let Some(reason) = self.skip_reason(language) {
             bail!("{reason}");
         }
         let key = self.build_key(language, request)?;
-        if let Some(cached) = self.builds.get(&key) {
-            return install_artifact(&cached, request.output);
+        if let Some(cached) = self.builds.get(&key)
+            && (host.is_some_and(|h| !h.needs_bytes(&cached.sha256)) || self.builds.verify(&cached))
+        {
+            match host {
+                Some(_) => link_artifact(&cached.path, request.output)?,
+                None => install_artifact(&cached.path, request.output)?,
+            }
+            return Ok(cached.sha256);
         }
         let toolchain = self.prepare(language)?;
         let start = Instant::now();
@@ -372,8 +393,7 @@ impl Session {
         if let Ok(mut times) = self.build_times.lock() {
             times.push((name.to_string(), language, took));
         }
-        self.builds.put(&key, request.output);
-        Ok(())
+        self.builds.put(&key, request.output)
     }
 
     /// The build-cache key of one guest: its source, the WIT package, the world, and the

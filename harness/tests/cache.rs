@@ -105,6 +105,35 @@ fn a_second_run_rebuilds_nothing_and_an_edit_rebuilds_only_that_guest() {
 }
 
 #[test]
+fn a_damaged_build_entry_is_rebuilt_when_its_bytes_are_needed() {
+    let project = Project::new("build-damaged");
+    let cache = project.cache();
+    assert_eq!(project.run(&cache).len(), 2);
+    let truncate_build_entries = || {
+        for entry in cached_files(&cache.join("build"), "wasm") {
+            let bytes = std::fs::read(&entry).unwrap();
+            std::fs::write(&entry, &bytes[..bytes.len() / 2]).unwrap();
+        }
+    };
+    // The compiled code is intact and checked on its own: the damaged components are not
+    // needed, and not rebuilt.
+    truncate_build_entries();
+    assert!(project.run(&cache).is_empty());
+    // Without compiled code the components must be compiled: the damage is noticed, both are
+    // rebuilt, and the trials pass.
+    truncate_build_entries();
+    std::fs::remove_dir_all(cache.join("compiled")).unwrap();
+    assert_eq!(project.run(&cache).len(), 2);
+    assert!(project.run(&cache).is_empty(), "and cached again");
+    // Both damaged at once: the compiled entries fail their checksum, the components theirs.
+    truncate_build_entries();
+    for entry in cached_files(&cache.join("compiled"), "cwasm") {
+        std::fs::write(&entry, b"not compiled code").unwrap();
+    }
+    assert_eq!(project.run(&cache).len(), 2);
+}
+
+#[test]
 fn an_unwritable_cache_directory_runs_uncached() {
     let project = Project::new("unwritable");
     let file = project.dir.path().join("a-file");
@@ -190,8 +219,8 @@ fn an_entry_of_another_engine_configuration_is_not_used() {
     let entry = &cached_files(&dir, "cwasm")[0];
     std::fs::write(entry, &foreign).unwrap();
     std::fs::write(
-        entry.with_extension("sha256"),
-        witness::cache::hash::sha256_hex(&foreign),
+        entry.with_extension("blake3"),
+        witness::cache::hash::checksum(&foreign),
     )
     .unwrap();
     assert_eq!(load_and_call(&options, &component), Provenance::Compiled);

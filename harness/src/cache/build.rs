@@ -2,8 +2,15 @@
 //! by a fingerprint of the guest source, the WIT it was built against, the toolchain's version
 //! and its build flags, and carries the SHA-256 of the component so a damaged entry is
 //! noticed and rebuilt instead of used.
+//!
+//! Looking an entry up reads only its recorded hash; reading and hashing the component (12 to
+//! 18 MB for JS and Python) is left to [`BuildCache::verify`], which a caller needs only when
+//! it is about to compile the bytes (a precompiled component keyed by the same hash carries a
+//! checksum of its own).
 
 use std::path::{Path, PathBuf};
+
+use anyhow::Result;
 
 use super::hash::sha256_hex;
 use super::{warn_once, write_atomically};
@@ -12,6 +19,16 @@ use super::{warn_once, write_atomically};
 #[derive(Debug, Clone)]
 pub struct BuildCache {
     dir: PathBuf,
+}
+
+/// An entry of the build cache: the component and the SHA-256 recorded when it was stored.
+#[derive(Debug, Clone)]
+pub struct CachedBuild {
+    /// The cached component.
+    pub path: PathBuf,
+    /// The SHA-256 of its bytes when it was stored, as hex.
+    pub sha256: String,
+    sum: PathBuf,
 }
 
 impl BuildCache {
@@ -27,42 +44,56 @@ impl BuildCache {
         )
     }
 
-    /// The component built for `key`, if there is one and it is intact.
-    pub fn get(&self, key: &str) -> Option<PathBuf> {
-        let (wasm, sum) = self.entry(key);
-        let expected = std::fs::read_to_string(&sum).ok()?;
-        let bytes = std::fs::read(&wasm).ok()?;
-        if sha256_hex(&bytes) == expected.trim() {
-            return Some(wasm);
+    /// The entry for `key`, if there is one; its contents are not read (see
+    /// [`BuildCache::verify`]).
+    pub fn get(&self, key: &str) -> Option<CachedBuild> {
+        let (path, sum) = self.entry(key);
+        let sha256 = std::fs::read_to_string(&sum).ok()?.trim().to_string();
+        path.is_file().then_some(CachedBuild { path, sha256, sum })
+    }
+
+    /// Whether `entry`'s component still has the bytes it was stored with; a damaged entry is
+    /// reported once, removed, and `false`.
+    pub fn verify(&self, entry: &CachedBuild) -> bool {
+        if std::fs::read(&entry.path).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256) {
+            return true;
         }
         warn_once(
             "build-cache-damaged",
             &format!(
                 "the cached build {} does not match its checksum; rebuilding it",
-                wasm.display()
+                entry.path.display()
             ),
         );
-        let _ = std::fs::remove_file(&wasm);
-        let _ = std::fs::remove_file(&sum);
-        None
+        let _ = std::fs::remove_file(&entry.path);
+        let _ = std::fs::remove_file(&entry.sum);
+        false
     }
 
-    /// Records `component` as the build for `key`. A cache that cannot be written is reported
-    /// once and otherwise ignored.
-    pub fn put(&self, key: &str, component: &Path) {
+    /// Drops the entry for `key`, if there is one.
+    pub fn forget(&self, key: &str) {
         let (wasm, sum) = self.entry(key);
-        let stored = std::fs::read(component)
-            .map_err(anyhow::Error::from)
-            .and_then(|bytes| {
-                write_atomically(&wasm, &bytes)?;
-                write_atomically(&sum, sha256_hex(&bytes).as_bytes())
-            });
+        let _ = std::fs::remove_file(wasm);
+        let _ = std::fs::remove_file(sum);
+    }
+
+    /// Records `component` as the build for `key` and returns its SHA-256. A cache that
+    /// cannot be written is reported once and otherwise ignored.
+    pub fn put(&self, key: &str, component: &Path) -> Result<String> {
+        let bytes = std::fs::read(component).map_err(|e| {
+            anyhow::anyhow!("failed to read the built {}: {e}", component.display())
+        })?;
+        let sha256 = sha256_hex(&bytes);
+        let (wasm, sum) = self.entry(key);
+        let stored = write_atomically(&wasm, &bytes)
+            .and_then(|()| write_atomically(&sum, sha256.as_bytes()));
         if let Err(err) = stored {
             warn_once(
                 "build-cache-unwritable",
                 &format!("cannot write the build cache ({err:#}); building without it"),
             );
         }
+        Ok(sha256)
     }
 }
 
@@ -77,13 +108,17 @@ mod tests {
         let built = dir.path().join("built.wasm");
         std::fs::write(&built, b"\0asm component bytes").unwrap();
         assert!(cache.get("k").is_none());
-        cache.put("k", &built);
-        let hit = cache.get("k").expect("a fresh entry is used");
-        assert_eq!(std::fs::read(&hit).unwrap(), b"\0asm component bytes");
+        let sha256 = cache.put("k", &built).unwrap();
+        let hit = cache.get("k").expect("a fresh entry is found");
+        assert_eq!(hit.sha256, sha256);
+        assert!(cache.verify(&hit), "and verifies");
+        assert_eq!(std::fs::read(&hit.path).unwrap(), b"\0asm component bytes");
 
-        std::fs::write(&hit, b"\0asm compo").unwrap(); // truncated
-        assert!(cache.get("k").is_none(), "a truncated entry is not used");
-        assert!(!hit.exists(), "and it is removed");
+        std::fs::write(&hit.path, b"\0asm compo").unwrap(); // truncated
+        let found = cache.get("k").expect("a damaged entry is still found");
+        assert!(!cache.verify(&found), "but does not verify");
+        assert!(!hit.path.exists(), "and is removed");
+        assert!(cache.get("k").is_none());
     }
 
     #[test]
@@ -94,7 +129,7 @@ mod tests {
         let cache = BuildCache::new(file.join("build"));
         let built = dir.path().join("built.wasm");
         std::fs::write(&built, b"x").unwrap();
-        cache.put("k", &built);
+        assert_eq!(cache.put("k", &built).unwrap(), sha256_hex(b"x"));
         assert!(cache.get("k").is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! `Engine::precompile_component` and loaded with `Component::deserialize_file`, keyed by the
 //! component's SHA-256 and the engine's `precompile_compatibility_hash` so that an artifact of
 //! another wasmtime version or engine configuration is never looked up. Each entry carries
-//! its own SHA-256, checked before loading, because deserializing trusts its input.
+//! its own BLAKE3 checksum, checked on every load, because deserializing trusts its input.
 #![allow(unsafe_code)]
 
 use std::path::PathBuf;
@@ -12,7 +12,7 @@ use anyhow::Result;
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use super::hash::{Sha256Hasher, sha256_hex};
+use super::hash::{Sha256Hasher, checksum, file_checksum};
 use super::{warn_once, write_atomically};
 
 /// The compiled-code cache of one engine.
@@ -45,23 +45,33 @@ impl CompiledCache {
         let stem = format!("{component_hash}-{}", self.engine_hash);
         (
             self.dir.join(format!("{stem}.cwasm")),
-            self.dir.join(format!("{stem}.sha256")),
+            self.dir.join(format!("{stem}.blake3")),
         )
     }
 
-    /// The component for `bytes` (whose SHA-256 is `bytes_hash`): from the cache when an
-    /// intact entry exists, else compiled and stored. `label` names it in messages.
-    pub fn load(
+    /// Whether an entry for the component with SHA-256 `bytes_hash` exists (not whether it
+    /// is intact: [`CompiledCache::get`] checks that).
+    pub fn contains(&self, bytes_hash: &str) -> bool {
+        self.entry(bytes_hash).0.is_file()
+    }
+
+    /// The cached compilation of the component with SHA-256 `bytes_hash`, when an intact
+    /// entry of this engine exists.
+    pub fn get(&self, engine: &Engine, bytes_hash: &str) -> Option<Component> {
+        let (cwasm, sum) = self.entry(bytes_hash);
+        self.load_entry(engine, &cwasm, &sum)
+    }
+
+    /// Compiles `bytes` (whose SHA-256 is `bytes_hash`) and stores the result. `label` names
+    /// the component in the progress line.
+    pub fn compile(
         &self,
         engine: &Engine,
         bytes: &[u8],
         bytes_hash: &str,
         label: &str,
-    ) -> Result<(Component, Provenance)> {
+    ) -> Result<Component> {
         let (cwasm, sum) = self.entry(bytes_hash);
-        if let Some(component) = self.load_entry(engine, &cwasm, &sum) {
-            return Ok((component, Provenance::Cached));
-        }
         let start = Instant::now();
         let serialized = engine.precompile_component(bytes)?;
         eprintln!(
@@ -69,7 +79,7 @@ impl CompiledCache {
             start.elapsed().as_secs_f64()
         );
         let stored = write_atomically(&cwasm, &serialized)
-            .and_then(|()| write_atomically(&sum, sha256_hex(&serialized).as_bytes()));
+            .and_then(|()| write_atomically(&sum, checksum(&serialized).as_bytes()));
         if let Err(err) = stored {
             warn_once(
                 "compiled-cache-unwritable",
@@ -79,13 +89,12 @@ impl CompiledCache {
         // SAFETY: `serialized` was produced just now by `precompile_component` of this
         // engine, which is what `deserialize` requires.
         let component = unsafe { Component::deserialize(engine, &serialized)? };
-        Ok((component, Provenance::Compiled))
+        Ok(component)
     }
 
     fn load_entry(&self, engine: &Engine, cwasm: &PathBuf, sum: &PathBuf) -> Option<Component> {
         let expected = std::fs::read_to_string(sum).ok()?;
-        let bytes = std::fs::read(cwasm).ok()?;
-        if sha256_hex(&bytes) != expected.trim() {
+        if file_checksum(cwasm).ok()? != expected.trim() {
             warn_once(
                 "compiled-cache-damaged",
                 &format!(
@@ -95,9 +104,8 @@ impl CompiledCache {
             );
             return None;
         }
-        drop(bytes);
         // SAFETY: the file is byte for byte what this cache wrote after
-        // `precompile_component` (its SHA-256 matches the one stored beside it), and
+        // `precompile_component` (its checksum matches the one stored beside it), and
         // wasmtime checks that it was produced by a compatible engine before using it.
         match unsafe { Component::deserialize_file(engine, cwasm) } {
             Ok(component) => Some(component),

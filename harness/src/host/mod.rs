@@ -141,33 +141,73 @@ impl Host {
     /// again. A core module or a file that is not WebAssembly is refused with a message that
     /// says so; an import the host does not provide is named.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedComponent>> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("failed to read {}: {e}", path.display()))?;
-        check_is_component(&bytes)
-            .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
+        let bytes = read_component(path)?;
         let hash = sha256_hex(&bytes);
-        if let Some(loaded) = self.loaded_lock().get(&hash) {
+        self.load_with(path, &hash, Some(bytes))
+    }
+
+    /// Like [`Host::load`] for a component whose SHA-256 is known to be `sha256` (a build-cache
+    /// entry records it): when this process or the compiled-code cache already has it, `path`
+    /// is not read at all; when it must be compiled, its bytes must still hash to `sha256`.
+    pub fn load_known(&self, path: &Path, sha256: &str) -> Result<Arc<LoadedComponent>> {
+        self.load_with(path, sha256, None)
+    }
+
+    /// Whether loading the component with SHA-256 `sha256` needs its bytes: neither this
+    /// process nor the compiled-code cache has compiled it.
+    pub fn needs_bytes(&self, sha256: &str) -> bool {
+        !self.loaded_lock().contains_key(sha256)
+            && !self.compiled.as_ref().is_some_and(|c| c.contains(sha256))
+    }
+
+    fn load_with(
+        &self,
+        path: &Path,
+        hash: &str,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Arc<LoadedComponent>> {
+        if let Some(loaded) = self.loaded_lock().get(hash) {
             return Ok(loaded.clone());
         }
         let label = path.display().to_string();
-        let compiled = match &self.compiled {
-            Some(cache) => cache.load(&self.engine, &bytes, &hash, &label),
-            None => Component::new(&self.engine, &bytes)
-                .map(|c| (c, Provenance::Compiled))
-                .map_err(anyhow::Error::from),
+        let cached = self
+            .compiled
+            .as_ref()
+            .and_then(|cache| cache.get(&self.engine, hash));
+        let (component, provenance) = match cached {
+            Some(component) => (component, Provenance::Cached),
+            None => {
+                let bytes = match bytes {
+                    Some(bytes) => bytes,
+                    None => {
+                        let bytes = read_component(path)?;
+                        if sha256_hex(&bytes) != hash {
+                            return Err(anyhow::Error::new(NotTheExpectedBytes {
+                                path: path.to_path_buf(),
+                            }));
+                        }
+                        bytes
+                    }
+                };
+                let compiled = match &self.compiled {
+                    Some(cache) => cache.compile(&self.engine, &bytes, hash, &label),
+                    None => Component::new(&self.engine, &bytes).map_err(anyhow::Error::from),
+                };
+                let component =
+                    compiled.map_err(|e| e.context(format!("failed to compile {label}")))?;
+                (component, Provenance::Compiled)
+            }
         };
-        let (component, provenance) =
-            compiled.map_err(|e| e.context(format!("failed to compile {label}")))?;
         let pre = self
             .linker
             .instantiate_pre(&component)
-            .with_context(|| format!("cannot link {}", path.display()))?;
+            .with_context(|| format!("cannot link {label}"))?;
         let loaded = Arc::new(LoadedComponent {
             component,
             provenance,
             pre,
         });
-        self.loaded_lock().insert(hash, loaded.clone());
+        self.loaded_lock().insert(hash.to_string(), loaded.clone());
         Ok(loaded)
     }
 
@@ -183,6 +223,23 @@ impl Host {
     ) -> Result<PluginInstance> {
         PluginInstance::new(&self.engine, &loaded.pre, &loaded.component, settings)
     }
+}
+
+/// [`Host::load_known`] found other bytes at the path than the hash it was given.
+#[derive(Debug, thiserror::Error)]
+#[error("{} does not have the bytes recorded for it (a damaged cache entry?)", path.display())]
+pub struct NotTheExpectedBytes {
+    /// The file that was read.
+    pub path: PathBuf,
+}
+
+/// Reads the file at `path` and checks that it is a component.
+fn read_component(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("failed to read {}: {e}", path.display()))?;
+    check_is_component(&bytes)
+        .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
+    Ok(bytes)
 }
 
 /// Advances `engine`'s epoch every [`EPOCH_TICK`] on a background thread, for as long as the

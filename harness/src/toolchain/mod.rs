@@ -87,6 +87,44 @@ pub fn install_artifact(from: &Path, to: &Path) -> Result<()> {
     write_if_changed(to, &new)
 }
 
+/// Puts the cached component `from` at the stable path `to` as a hard link to the same file,
+/// so a warm run neither copies nor reads it; when `to` already is that file nothing happens.
+/// Where a link cannot be made (the cache on another file system) the bytes are copied.
+pub fn link_artifact(from: &Path, to: &Path) -> Result<()> {
+    use anyhow::Context as _;
+    if same_file(from, to) {
+        return Ok(());
+    }
+    let dir = to.parent().context("an artifact path has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    let linked = tempfile::Builder::new()
+        .prefix(".link")
+        .make_in(dir, |tmp| std::fs::hard_link(from, tmp))
+        .map_err(anyhow::Error::from)
+        .and_then(|tmp| tmp.persist(to).map_err(|e| anyhow::Error::from(e.error)));
+    match linked {
+        Ok(_) => Ok(()),
+        Err(_) => install_artifact(from, to),
+    }
+}
+
+/// Whether `a` and `b` name the same file (the same inode on the same device).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
 /// Writes `contents` to `path` only if it differs from what is there, so tools that watch
 /// timestamps (cargo) see no change when nothing changed. The write goes through a temporary
 /// file and a rename, so a concurrent reader never sees half a file.
