@@ -77,6 +77,7 @@ pub struct Host {
     engine: Engine,
     linker: Linker<HostState>,
     compiled: Option<CompiledCache>,
+    incremental: Option<Arc<IncrementalCache>>,
     loaded: Mutex<HashMap<String, Arc<LoadedComponent>>>,
 }
 
@@ -94,8 +95,12 @@ impl Host {
         config.wasm_component_model(true);
         config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
         config.epoch_interruption(true);
-        if let Some(dir) = &options.incremental_cache {
-            config.enable_incremental_compilation(Arc::new(IncrementalCache::new(dir.clone())))?;
+        let incremental = options
+            .incremental_cache
+            .as_ref()
+            .map(|dir| Arc::new(IncrementalCache::new(dir.clone())));
+        if let Some(cache) = &incremental {
+            config.enable_incremental_compilation(cache.clone())?;
         }
         if options.pooling {
             let mut pool = wasmtime::PoolingAllocationConfig::default();
@@ -127,6 +132,7 @@ impl Host {
             engine,
             linker,
             compiled,
+            incremental,
             loaded: Mutex::default(),
         })
     }
@@ -193,6 +199,9 @@ impl Host {
                     Some(cache) => cache.compile(&self.engine, &bytes, hash, &label),
                     None => Component::new(&self.engine, &bytes).map_err(anyhow::Error::from),
                 };
+                if let Some(cache) = &self.incremental {
+                    cache.flush();
+                }
                 let component =
                     compiled.map_err(|e| e.context(format!("failed to compile {label}")))?;
                 (component, Provenance::Compiled)
