@@ -285,7 +285,7 @@ fn cli_figures(out: &mut String, cli: &Path, paths: &ProjectPaths) -> Result<()>
                 bail!("`wasmtime run` failed ({status})")
             }
         })?;
-        writeln!(out, "  {language:7} {}", secs(per_call)).ok();
+        writeln!(out, "  {:<7} {}", language.to_string(), secs(per_call)).ok();
     }
     Ok(())
 }
