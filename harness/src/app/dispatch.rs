@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Arg, Command};
 use wasmtime::component::Val;
 
@@ -61,15 +61,19 @@ pub fn run(
 ) -> Result<ExitCode> {
     let name = &plugin.manifest.name;
     let component = plugin.component();
-    let bytes = std::fs::read(&component)?;
+    let bytes = std::fs::read(&component)
+        .with_context(|| format!("failed to read {}", component.display()))?;
     if sha256_hex(&bytes) != plugin.manifest.sha256 {
         bail!(
             "{} changed since it was installed; install the plugin again",
             component.display()
         );
     }
+    drop(bytes);
+    // The bytes were just checked against the manifest: load by that hash, so a compiled copy
+    // in the cache is used without reading and hashing the component a second time.
     let host = store.host()?;
-    let loaded = host.load(&component)?;
+    let loaded = host.load_known(&component, &plugin.manifest.sha256)?;
     let settings = store.settings(name, log_level)?;
     let mut instance = host.instantiate(&loaded, &settings)?;
     let args = Val::List(args.into_iter().map(Val::String).collect());
