@@ -21,6 +21,23 @@ method marked with ``@command``. The SDK answers the host's ``info`` call from t
 
 ``Plugin`` must come before ``wit_world.WitWorld`` among the bases, so that its ``info`` and
 ``run`` are the ones the component exports.
+
+How a command fails, the same rule in every witness SDK (Rust: ``Err`` or a panic; JS:
+``PluginError`` or anything else thrown):
+
+- ``raise PluginError(message)``: the command fails normally; ``run`` returns
+  ``err(message)`` and the plugin goes on.
+- any other exception (``ValueError``, ``KeyError``, ... and also componentize-py's own
+  ``Err``): a bug. The call traps (the host reports ``trap: unreachable``, the traceback goes
+  to stderr) and the instance is dead, as after a Rust panic.
+- an unknown command: ``err("unknown command `<name>`")``.
+
+This is componentize-py's own rule for an export returning ``result``: an exception whose type
+is exactly ``componentize_py_types.Err`` is the ``err`` value, any other exception is printed
+and the runtime panics (componentize-py runtime/src/lib.rs: "Python function threw an
+unexpected exception"), which is the wasm ``unreachable`` trap. The SDK turns a PluginError
+into ``Err``, a command's own ``Err`` into a ``TypeError``, and lets every other exception
+through.
 """
 
 from typing import Callable, List, Optional
@@ -34,7 +51,8 @@ LogLevel = types.LogLevel
 
 
 class PluginError(Exception):
-    """An error whose message becomes the command's ``err`` result."""
+    """The error a command raises to fail normally: its message becomes the command's ``err``
+    result. Any other exception makes the call trap."""
 
 
 class _Log:
@@ -96,3 +114,9 @@ class Plugin:
             return str(entry[1](self, list(args)))
         except PluginError as error:
             raise Err(str(error)) from None
+        except Err as error:
+            # componentize-py's own convention, but not this SDK's: a command that raises
+            # Err itself is failing in a way the other SDKs would trap on, so it traps too.
+            raise TypeError(
+                f"command `{command}` raised Err; raise PluginError to fail a command"
+            ) from error

@@ -23,7 +23,7 @@
 //!         host::log(host::LogLevel::Info, &format!("running {command}"));
 //!         match command {
 //!             "greet" => Ok(format!("Hello, {}!", args.join(" "))),
-//!             other => Err(format!("unknown command {other}")),
+//!             other => Err(format!("unknown command `{other}`")),
 //!         }
 //!     }
 //! }
@@ -33,6 +33,21 @@
 //!
 //! Build it with `cargo build --release --target wasm32-wasip2`: the `.wasm` under
 //! `target/wasm32-wasip2/release/` is the component the host installs.
+//!
+//! # How a command fails
+//!
+//! The same rule holds in every witness SDK (in JS and Python, raising `PluginError` is the
+//! `Err`, and any other exception is the panic):
+//!
+//! - returning `Err(message)` fails the command normally: the host gets `err(message)` and the
+//!   plugin goes on running commands.
+//! - a panic is a bug: it cannot be caught (panics abort on wasm), so the call traps, the host
+//!   reports `trap: unreachable` with the panic message on stderr, and the instance is dead.
+//!   Turn expected failures (bad arguments, a parse error) into `Err` instead of unwrapping.
+//! - an unknown command should be ``Err(format!("unknown command `{command}`"))``, which is
+//!   what the JS and Python SDKs answer for one.
+//!
+//! `fixtures/plugin-failure` shows all three in each language.
 
 use std::marker::PhantomData;
 
@@ -55,7 +70,8 @@ pub trait Plugin {
     fn info() -> PluginInfo;
 
     /// Runs `command` with `args`. `Ok` is the command's output for its user, `Err` its error
-    /// message.
+    /// message (the host gets `err(message)`). A panic traps the call and ends the instance;
+    /// see [How a command fails](crate#how-a-command-fails).
     fn run(command: &str, args: Vec<String>) -> Result<String, String>;
 }
 
