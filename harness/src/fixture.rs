@@ -36,8 +36,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::host::{GrantedDir, Grants, InstanceSettings, Limits, LogOutput};
+use crate::error::FixtureFileError;
 use crate::language::Language;
+pub use witness_host::config::{GUEST_DIR, LimitOverrides, WasiGrants};
+use witness_host::{GrantedDir, Grants, InstanceSettings, LogOutput};
 
 /// The parsed contents of a `fixture.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -67,78 +69,6 @@ pub struct FixtureFile {
     pub limits: LimitOverrides,
 }
 
-/// The `[wasi]` table: what a fixture grants its plugin.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct WasiGrants {
-    /// Command-line arguments.
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Environment variables.
-    #[serde(default)]
-    pub env: BTreeMap<String, String>,
-    /// Text on stdin.
-    #[serde(default)]
-    pub stdin: Option<String>,
-    /// A directory of the fixture, copied into a fresh temporary directory and preopened at
-    /// [`GUEST_DIR`].
-    #[serde(default)]
-    pub dir: Option<String>,
-}
-
-/// Where a granted directory appears inside the plugin.
-pub const GUEST_DIR: &str = "/data";
-
-/// The `[limits]` table.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LimitOverrides {
-    /// Time per call, such as `"2s"` or `"500ms"`.
-    #[serde(default, deserialize_with = "duration")]
-    pub time: Option<std::time::Duration>,
-    /// Linear memory, such as `"64 MiB"`.
-    #[serde(default, deserialize_with = "size")]
-    pub memory: Option<u64>,
-    /// Captured stdout and stderr, each, such as `"4 KiB"`.
-    #[serde(default, deserialize_with = "size")]
-    pub output: Option<u64>,
-}
-
-impl LimitOverrides {
-    /// The default limits with these overrides applied.
-    pub fn apply(&self) -> Limits {
-        let mut limits = Limits::default();
-        if let Some(time) = self.time {
-            limits.time = time;
-        }
-        if let Some(memory) = self.memory {
-            limits.memory = memory;
-        }
-        if let Some(output) = self.output {
-            limits.output = usize::try_from(output).unwrap_or(usize::MAX);
-        }
-        limits
-    }
-}
-
-fn duration<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<std::time::Duration>, D::Error> {
-    let text = String::deserialize(d)?;
-    humantime::parse_duration(&text).map(Some).map_err(|e| {
-        serde::de::Error::custom(format!("`{text}` is not a duration like \"2s\": {e}"))
-    })
-}
-
-fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let text = String::deserialize(d)?;
-    text.parse::<bytesize::ByteSize>()
-        .map(|size| Some(size.as_u64()))
-        .map_err(|e| {
-            serde::de::Error::custom(format!("`{text}` is not a size like \"64 MiB\": {e}"))
-        })
-}
-
 /// One `[[call]]` of a fixture.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -162,7 +92,7 @@ pub struct Fixture {
     /// The fixture's directory.
     pub dir: PathBuf,
     /// The parsed fixture.toml, or the message saying why it could not be used.
-    pub file: Result<FixtureFile, String>,
+    pub file: Result<FixtureFile, FixtureFileError>,
 }
 
 impl Fixture {
@@ -224,9 +154,10 @@ impl Fixture {
         let dir = match &grants.dir {
             None => None,
             Some(rel) => {
-                let from = self.dir.join(rel);
+                let from = self.granted_dir(rel)?;
                 let to = scratch.join("data");
-                copy_dir(&from, &to).with_context(|| {
+                let mut budget = CopyBudget::default();
+                copy_dir(&from, &to, &mut budget).with_context(|| {
                     format!("fixture.toml [wasi] dir: failed to copy {}", from.display())
                 })?;
                 Some(GrantedDir {
@@ -255,29 +186,148 @@ impl Fixture {
     }
 }
 
-/// Copies the directory `from` to `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+/// The most a granted directory may hold: it is copied for every instance.
+pub const MAX_GRANTED_BYTES: u64 = 64 << 20;
+/// See [`MAX_GRANTED_BYTES`].
+pub const MAX_GRANTED_FILES: usize = 10_000;
+
+/// What a granted directory's copy may still take.
+struct CopyBudget {
+    bytes: u64,
+    files: usize,
+}
+
+impl Default for CopyBudget {
+    fn default() -> Self {
+        CopyBudget {
+            bytes: MAX_GRANTED_BYTES,
+            files: MAX_GRANTED_FILES,
+        }
+    }
+}
+
+impl Fixture {
+    /// The fixture's directory that `[wasi] dir` names: a path inside the fixture, with no
+    /// `..` and not absolute, so nothing outside the fixture can be granted.
+    fn granted_dir(&self, rel: &str) -> Result<PathBuf> {
+        let path = Path::new(rel);
+        let inside = path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if !inside || rel.is_empty() {
+            anyhow::bail!(
+                "fixture.toml [wasi] dir = {rel:?}: name a directory inside the fixture (a \
+                 relative path without `..`)"
+            );
+        }
+        Ok(self.dir.join(path))
+    }
+}
+
+/// Copies the directory `from` to `to`, recursively: directories and regular files only (a
+/// symbolic link could point anywhere on the host), within `budget`.
+fn copy_dir(from: &Path, to: &Path, budget: &mut CopyBudget) -> Result<()> {
+    let meta = std::fs::symlink_metadata(from)
+        .with_context(|| format!("failed to read {}", from.display()))?;
+    if !meta.is_dir() {
+        anyhow::bail!(
+            "{} is not a directory (a symbolic link or a special file is never followed)",
+            from.display()
+        );
+    }
     std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
     for entry in
         std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
     {
         let entry = entry?;
+        let path = entry.path();
         let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_dir(&path, &target, budget)?;
+        } else if kind.is_file() {
+            let size = entry.metadata()?.len();
+            if budget.files == 0 || size > budget.bytes {
+                anyhow::bail!(
+                    "{} holds more than a granted directory may ({} files, {} MiB)",
+                    from.display(),
+                    MAX_GRANTED_FILES,
+                    MAX_GRANTED_BYTES >> 20
+                );
+            }
+            budget.files -= 1;
+            budget.bytes -= size;
+            std::fs::copy(&path, &target)
+                .with_context(|| format!("failed to copy {}", path.display()))?;
         } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("failed to copy {}", entry.path().display()))?;
+            anyhow::bail!(
+                "{} is a symbolic link or a special file; a granted directory holds only \
+                 directories and regular files",
+                path.display()
+            );
         }
     }
     Ok(())
 }
 
 /// Parses a fixture.toml; the error names the file and, for TOML errors, the line.
-pub fn read_fixture_file(path: &Path) -> Result<FixtureFile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("failed to read {}: {e}", path.display()))?;
-    parse_fixture_file(&text).map_err(|e| format!("{}: {e}", path.display()))
+pub fn read_fixture_file(path: &Path) -> Result<FixtureFile, FixtureFileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FixtureFileError {
+        file: path.to_path_buf(),
+        line: None,
+        message: format!("failed to read it: {e}"),
+    })?;
+    parse_fixture_file(&text).map_err(|e| FixtureFileError {
+        file: path.to_path_buf(),
+        line: e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
+        message: e.to_string(),
+    })
+}
+
+/// A fixture's name in lowercase ASCII letters, digits and `-` (every other character
+/// becomes `-`): the name of its Rust guest crate, and what two fixtures must not share.
+pub fn normalized_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Two fixtures whose names differ only in case or punctuation would share a Rust crate
+/// of the guest workspace (and an artifact path on a case-insensitive file system): the
+/// second of each such pair fails with a message naming the first.
+fn refuse_clashing_names(fixtures: &mut [Fixture]) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for fixture in fixtures {
+        let key = normalized_name(&fixture.name);
+        match seen.get(&key) {
+            Some(first) => {
+                fixture.file = Err(FixtureFileError {
+                    file: fixture.dir.clone(),
+                    line: None,
+                    message: format!(
+                        "the fixture name `{}` clashes with `{first}` (names that differ only \
+                         in case or punctuation share a guest crate and an artifact path); \
+                         rename one",
+                        fixture.name
+                    ),
+                });
+            }
+            None => {
+                seen.insert(key, fixture.name.clone());
+            }
+        }
+    }
 }
 
 /// Parses the text of a fixture.toml.
@@ -299,7 +349,9 @@ pub fn discover(fixtures_dir: &Path) -> Result<Vec<Fixture>> {
         }
     }
     dirs.sort();
-    Ok(dirs.iter().map(|d| Fixture::load(d)).collect())
+    let mut fixtures: Vec<Fixture> = dirs.iter().map(|d| Fixture::load(d)).collect();
+    refuse_clashing_names(&mut fixtures);
+    Ok(fixtures)
 }
 
 #[cfg(test)]
@@ -364,7 +416,7 @@ mod tests {
         let limits = file.limits.apply();
         assert_eq!(limits.time, std::time::Duration::from_millis(1500));
         assert_eq!(limits.memory, 64 << 20);
-        assert_eq!(limits.output, Limits::default().output);
+        assert_eq!(limits.output, witness_host::Limits::default().output);
         assert_eq!(file.wasi.args, ["a"]);
         assert_eq!(file.wasi.env["K"], "v");
         let err =

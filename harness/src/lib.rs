@@ -1,21 +1,22 @@
-//! witness: a wasmtime plugin host, and the conformance harness that builds one plugin from
-//! Rust, JavaScript and Python and checks that all of them behave the same through it.
+//! witness-harness: the conformance harness that builds one plugin from Rust, JavaScript and
+//! Python and checks that all of them behave the same through the witness host
+//! ([`witness_host`]).
 //!
-//! The `witness` binary ([`cli`]) and the `conformance` test target are thin layers over
-//! this library: both build a [`runner::Session`] and run its trials.
+//! The `witness` binary and the `conformance` test target are thin layers over this library:
+//! both build a [`runner::Session`] and run its trials. Another project runs the harness over
+//! its own `fixtures/` from its own `cargo test` the same way (see the README).
 
-pub mod app;
-pub mod bench;
-pub mod cache;
-pub mod cli;
+pub mod build_cache;
+pub mod builder;
+pub mod bundled;
+pub mod error;
 pub mod fixture;
-pub mod host;
 pub mod language;
+pub mod libtest;
 pub mod outcome;
 pub mod paths;
 pub mod report;
 pub mod runner;
 pub mod snapshot;
 pub mod toolchain;
-pub mod value;
 pub mod wit;

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::host::{CallOutcome, CallOutput, CallRecord};
-use crate::value::to_wave;
+use witness_host::value::to_wave;
+use witness_host::{CallOutcome, CallOutput, CallRecord};
 
 /// One call as written in the fixture and what it did.
 #[derive(Debug, Clone)]
@@ -113,7 +113,7 @@ mod tests {
     use wasmtime::component::Val;
 
     use super::*;
-    use crate::host::TrapKind;
+    use witness_host::TrapKind;
 
     fn record(outcome: CallOutcome, stdout: &str, stderr: &str) -> CallRecord {
         let output = |text: &str| CallOutput {

@@ -1,17 +1,21 @@
-//! Where things are: the project's fixtures, shared WIT, guest toolchains, and the harness's
-//! own output under `target/witness/`.
+//! Where things are: the project's fixtures and its WIT, and the harness's own output under
+//! `target/witness/`. A project is any directory holding `fixtures/`; witness's own files
+//! (SDKs, toolchain pins, the plugin API) come from [`crate::bundled`], not from the project.
 
 use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::bundled;
+use crate::language::Language;
 
 /// The directories a session works with.
 #[derive(Debug, Clone)]
 pub struct ProjectPaths {
-    /// The repository root.
+    /// The project root.
     pub root: PathBuf,
     /// `fixtures/`: one directory per case.
     pub fixtures: PathBuf,
-    /// `wit/`: the shared plugin API.
-    pub wit: PathBuf,
     /// `target/witness/`: built components and generated guest projects.
     pub out: PathBuf,
     /// The caches: `target/witness/cache/`, or `WITNESS_CACHE_DIR`.
@@ -19,12 +23,24 @@ pub struct ProjectPaths {
 }
 
 impl ProjectPaths {
-    /// The paths of the repository this harness was built from, unless `WITNESS_ROOT` names
-    /// another checkout. The target directory honours `CARGO_TARGET_DIR`.
+    /// The project witness is run in: `WITNESS_ROOT`, else the nearest directory at or above
+    /// the current one that holds `fixtures/`, else the current directory. The target
+    /// directory honours `CARGO_TARGET_DIR`.
     pub fn discover() -> Self {
-        let root = std::env::var_os("WITNESS_ROOT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let root = match std::env::var_os("WITNESS_ROOT") {
+            Some(root) => PathBuf::from(root),
+            None => cwd
+                .ancestors()
+                .find(|dir| dir.join("fixtures").is_dir())
+                .unwrap_or(&cwd)
+                .to_path_buf(),
+        };
+        Self::at(root)
+    }
+
+    /// The project at `root`, writing under `CARGO_TARGET_DIR` or else `root/target`.
+    pub fn at(root: PathBuf) -> Self {
         let root = root.canonicalize().unwrap_or(root);
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
@@ -32,7 +48,7 @@ impl ProjectPaths {
         Self::new(root, target)
     }
 
-    /// The paths of the checkout at `root`, writing under `target`.
+    /// The project at `root`, writing under `target`.
     pub fn new(root: PathBuf, target: PathBuf) -> Self {
         let out = target.join("witness");
         let cache = std::env::var_os("WITNESS_CACHE_DIR")
@@ -40,7 +56,6 @@ impl ProjectPaths {
             .unwrap_or_else(|| out.join("cache"));
         ProjectPaths {
             fixtures: root.join("fixtures"),
-            wit: root.join("wit"),
             cache,
             out,
             root,
@@ -60,8 +75,25 @@ impl ProjectPaths {
         self
     }
 
+    /// The WIT a fixture without its own `wit/` builds against: the project's `wit/`, or
+    /// else witness's plugin API (written under the cache on first use).
+    pub fn shared_wit(&self) -> Result<PathBuf> {
+        let own = self.root.join("wit");
+        if own.is_dir() {
+            return Ok(own);
+        }
+        bundled::PLUGIN_WIT.materialise(&self.cache)
+    }
+
     /// The stable path of a fixture's built component: `target/witness/<fixture>/<lang>.wasm`.
-    pub fn artifact(&self, fixture: &str, language: crate::language::Language) -> PathBuf {
+    pub fn artifact(&self, fixture: &str, language: Language) -> PathBuf {
         self.out.join(fixture).join(format!("{language}.wasm"))
     }
+}
+
+/// The witness repository this crate was built in, for its own tests and benchmarks (not
+/// for other projects: see [`ProjectPaths::discover`]).
+#[doc(hidden)]
+pub fn this_repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }

@@ -2,23 +2,24 @@
 //! each toolchain once, builds each guest, runs its calls on one instance through the host,
 //! and checks the outcome against the `expect` values and the shared snapshot.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
+use witness_host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, parse_call};
 
-use crate::cache::build::BuildCache;
-use crate::cache::hash::Fingerprint;
+use crate::builder::{GuestBuilder, Placement};
+use crate::error::{
+    FailureContext, FixtureFileError, Mismatch, SharedError, TrialError, TrialFailure,
+};
 use crate::fixture::{self, Fixture, FixtureFile};
-use crate::host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, parse_call};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
 use crate::snapshot::SnapshotBook;
-use crate::toolchain::{self, BuildRequest, Toolchain, install_artifact, link_artifact};
-use crate::value;
+use crate::toolchain::BuildRequest;
+use witness_host::value;
 
 /// What a session runs and how strict it is; shared by the CLI and the test runner.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +30,37 @@ pub struct RunOptions {
     pub required: Vec<Language>,
     /// Only fixtures with these names; empty is all.
     pub fixtures: Vec<String>,
+    /// How the user ran the trials, so failures say how to run one again.
+    pub invocation: Invocation,
+}
+
+/// How trials were started, for the commands a failure suggests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Invocation {
+    /// From `cargo test` (the conformance test target): `cargo test -- --exact <trial>`.
+    #[default]
+    CargoTest,
+    /// From the `witness` binary: `witness run <fixture> --lang <language>`.
+    Witness,
+}
+
+impl Invocation {
+    /// The command that runs `trial` (`<fixture>::<language>`) alone.
+    pub fn rerun(self, fixture: &str, language: Language) -> String {
+        match self {
+            Invocation::CargoTest => format!("cargo test -- --exact {fixture}::{language}"),
+            Invocation::Witness => format!("witness run {fixture} --lang {language}"),
+        }
+    }
+
+    /// The command that makes one call of `component` by hand.
+    pub fn one_call(self, component: &std::path::Path, call: &str) -> String {
+        let witness = match self {
+            Invocation::CargoTest => "cargo run -q -p witness --",
+            Invocation::Witness => "witness",
+        };
+        format!("{witness} call {} '{call}'", component.display())
+    }
 }
 
 impl RunOptions {
@@ -54,6 +86,7 @@ impl RunOptions {
             languages,
             required,
             fixtures: Vec::new(),
+            invocation: Invocation::default(),
         })
     }
 }
@@ -79,8 +112,8 @@ impl TrialSpec {
 pub enum TrialStatus {
     /// Built, ran, matched every `expect` and the snapshot.
     Passed,
-    /// Did not; the message says where to look and what differed.
-    Failed(String),
+    /// Did not: what went wrong and where to look.
+    Failed(Arc<TrialFailure>),
     /// Not run, and why (a missing toolchain that is not required).
     Skipped(String),
 }
@@ -98,66 +131,36 @@ pub struct TrialResult {
     pub duration: Duration,
 }
 
-struct LanguageSlot {
-    toolchain: Box<dyn Toolchain>,
-    probe: OnceLock<Result<(), String>>,
-    fingerprint: OnceLock<Result<Fingerprint, String>>,
-    prepared: OnceLock<Result<(), String>>,
-}
-
-impl LanguageSlot {
-    /// Whether the toolchain is there, looked at once and only for a language in use (a
-    /// probe spawns `npm --version` and the like).
-    fn probed(&self) -> &Result<(), String> {
-        self.probe.get_or_init(|| self.toolchain.probe())
-    }
-}
-
-/// Everything trials share: paths, the host, the toolchains and the snapshot book.
+/// Everything trials share: paths, the host, the guest builder and the snapshot book.
 pub struct Session {
     paths: ProjectPaths,
     options: RunOptions,
-    host: OnceLock<Result<Host, String>>,
-    languages: BTreeMap<Language, LanguageSlot>,
+    host: OnceLock<Result<Host, SharedError>>,
+    builder: GuestBuilder,
     snapshots: SnapshotBook,
-    builds: BuildCache,
-    build_times: Mutex<Vec<(String, Language, Duration)>>,
 }
 
 impl Session {
     /// A session over the project at `paths`. Each toolchain is probed on first use.
     pub fn new(paths: ProjectPaths, options: RunOptions) -> Self {
-        let languages = Language::ALL
-            .into_iter()
-            .map(|language| {
-                let toolchain = toolchain::for_language(language, &paths);
-                let slot = LanguageSlot {
-                    toolchain,
-                    probe: OnceLock::new(),
-                    fingerprint: OnceLock::new(),
-                    prepared: OnceLock::new(),
-                };
-                (language, slot)
-            })
-            .collect();
         Session {
-            builds: BuildCache::new(paths.cache.join("build")),
-            build_times: Mutex::default(),
+            builder: GuestBuilder::new(&paths, options.required.clone()),
             paths,
             options,
             host: OnceLock::new(),
-            languages,
             snapshots: SnapshotBook::default(),
         }
+    }
+
+    /// The guest builder: toolchains and the build cache.
+    pub fn builder(&self) -> &GuestBuilder {
+        &self.builder
     }
 
     /// Each guest build of this session (cache hits are not builds): the trial's name, its
     /// language and how long the build took.
     pub fn build_times(&self) -> Vec<(String, Language, Duration)> {
-        self.build_times
-            .lock()
-            .map(|t| t.clone())
-            .unwrap_or_default()
+        self.builder.build_times()
     }
 
     /// Runs `trials` on every core and returns their results in the order given.
@@ -219,15 +222,25 @@ impl Session {
         Ok(trials)
     }
 
-    /// Runs one trial to its result; never panics on bad input.
+    /// Runs one trial to its result. Bad input fails the trial; a panic inside witness is
+    /// caught and fails only this trial.
     pub fn run(&self, trial: &TrialSpec) -> TrialResult {
         let start = Instant::now();
         let status = match self.skip_reason(trial.language) {
             Some(reason) => TrialStatus::Skipped(reason),
-            None => match self.run_checked(trial) {
-                Ok(()) => TrialStatus::Passed,
-                Err(err) => TrialStatus::Failed(self.failure_message(trial, &err)),
-            },
+            None => {
+                let mut detail = None;
+                let ran = catch_unwind(AssertUnwindSafe(|| self.run_checked(trial, &mut detail)))
+                    .unwrap_or_else(|panic| Err(TrialError::Panicked(panic_text(&panic))));
+                match ran {
+                    Ok(()) => TrialStatus::Passed,
+                    Err(error) => TrialStatus::Failed(Arc::new(TrialFailure {
+                        error,
+                        context: self.failure_context(trial),
+                        detail,
+                    })),
+                }
+            }
         };
         TrialResult {
             fixture: trial.fixture.name.clone(),
@@ -240,60 +253,57 @@ impl Session {
     /// Why `language`'s trials are skipped, if they are: its toolchain is missing and the
     /// language is not required.
     pub fn skip_reason(&self, language: Language) -> Option<String> {
-        let slot = &self.languages[&language];
-        match slot.probed() {
-            Err(reason) if !self.options.required.contains(&language) => Some(format!(
-                "{language} toolchain missing: {reason} (set WITNESS_REQUIRE={language} or CI=true \
-                 to make this a failure)"
-            )),
-            _ => None,
-        }
+        self.builder.skip_reason(language)
     }
 
-    fn host(&self) -> Result<&Host> {
+    fn host(&self) -> Result<&Host, TrialError> {
         self.host
             .get_or_init(|| {
                 Host::with_options(&HostOptions::cached_in(&self.paths.cache))
-                    .map_err(|e| format!("{e:#}"))
+                    .map_err(SharedError::from)
             })
             .as_ref()
-            .map_err(|e| anyhow!("{e}"))
+            .map_err(|e| TrialError::Host {
+                step: "failed to start the host".into(),
+                source: e.clone(),
+            })
     }
 
-    fn prepare(&self, language: Language) -> Result<&dyn Toolchain> {
-        let slot = &self.languages[&language];
-        if let Err(reason) = slot.probed() {
-            bail!("the {language} toolchain is missing and {language} is required: {reason}");
-        }
-        slot.prepared
-            .get_or_init(|| slot.toolchain.prepare().map_err(|e| format!("{e:#}")))
-            .as_ref()
-            .map_err(|e| anyhow!("failed to prepare the {language} toolchain: {e}"))?;
-        Ok(slot.toolchain.as_ref())
-    }
-
-    fn run_checked(&self, trial: &TrialSpec) -> Result<()> {
+    fn run_checked(
+        &self,
+        trial: &TrialSpec,
+        detail_out: &mut Option<String>,
+    ) -> Result<(), TrialError> {
         let fixture = &trial.fixture;
         let language = trial.language;
-        let file = fixture.file.as_ref().map_err(|e| anyhow!("{e}"))?;
+        let fixture_file = fixture.dir.join("fixture.toml");
+        let file = fixture.file.as_ref().map_err(|e| e.clone())?;
         let guest = fixture.guest_path(language);
         if !guest.is_file() {
-            bail!(
-                "{} is missing (fixture.toml lists {language}, or the fixture has no guest file)",
-                guest.display()
-            );
+            return Err(TrialError::MissingGuest { language, guest });
         }
         let calls = file
             .calls
             .iter()
             .enumerate()
             .map(|(i, call)| {
-                parse_call(&call.invoke)
-                    .with_context(|| format!("fixture.toml [[call]] #{}", i + 1))
+                parse_call(&call.invoke).map_err(|e| FixtureFileError {
+                    file: fixture_file.clone(),
+                    line: None,
+                    message: format!("[[call]] #{}: {e}", i + 1),
+                })
             })
-            .collect::<Result<Vec<_>>>()?;
-        let wit = fixture.wit_dir(&self.paths.wit);
-        crate::wit::check_world(&wit, &file.world).context("fixture.toml `world`")?;
+            .collect::<Result<Vec<_>, _>>()?;
+        let shared_wit = self
+            .paths
+            .shared_wit()
+            .map_err(|e| TrialError::host("failed to write the plugin API's WIT", e))?;
+        let wit = fixture.wit_dir(&shared_wit);
+        crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
+            file: fixture_file.clone(),
+            line: None,
+            message: format!("`world`: {e:#}"),
+        })?;
 
         let output = self.paths.artifact(&fixture.name, language);
         let request = BuildRequest {
@@ -304,193 +314,151 @@ impl Session {
             output: &output,
         };
         let host = self.host()?;
-        let sha256 = self.build_through_cache(&trial.name(), language, &request, Some(host))?;
+        let build = || {
+            self.builder.build(
+                &trial.name(),
+                language,
+                &request,
+                Placement::Link,
+                &|sha256| host.needs_bytes(sha256),
+            )
+        };
+        let loading = || format!("failed to load {}", output.display());
+        let sha256 = build()?;
         let component = match host.load_known(&output, &sha256) {
             Err(err) if err.is::<NotTheExpectedBytes>() => {
                 // The compiled entry and the build entry were both damaged: build afresh.
-                self.builds.forget(&self.build_key(language, &request)?);
-                let sha256 =
-                    self.build_through_cache(&trial.name(), language, &request, Some(host))?;
-                host.load_known(&output, &sha256)?
+                self.builder.forget(language, &request);
+                let sha256 = build()?;
+                host.load_known(&output, &sha256)
+                    .map_err(|e| TrialError::host(loading(), e))?
             }
-            loaded => loaded?,
+            loaded => loaded.map_err(|e| TrialError::host(loading(), e))?,
         };
-        let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;
-        let settings = fixture.settings(file, scratch.path())?;
-        let mut instance = host.instantiate(&component, &settings)?;
+        let scratch = tempfile::tempdir()
+            .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
+        let settings = fixture
+            .settings(file, scratch.path())
+            .map_err(|e| FixtureFileError {
+                file: fixture_file.clone(),
+                line: None,
+                message: format!("{e:#}"),
+            })?;
+        let mut instance = host.instantiate(&component, &settings).map_err(|e| {
+            TrialError::host(format!("failed to instantiate {}", output.display()), e)
+        })?;
         let mut reports = Vec::new();
         for (i, (spec, call)) in file.calls.iter().zip(&calls).enumerate() {
             let record = instance
                 .call(call, spec.interface.as_deref())
-                .with_context(|| format!("fixture.toml [[call]] #{}", i + 1))?;
+                .map_err(|e| TrialError::Call {
+                    call: i + 1,
+                    invoke: spec.invoke.clone(),
+                    source: anyhow::Error::from(e).into(),
+                })?;
             reports.push(CallReport {
                 invoke: spec.invoke.clone(),
                 interface: spec.interface.clone(),
                 record,
             });
         }
-        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
-        let text = outcome::render(&reports, own_reason.is_some());
         let detail = outcome::render_detail(&reports);
-        let with_detail = |message: String| {
-            if detail.is_empty() {
-                anyhow!("{message}")
-            } else {
-                anyhow!(
-                    "{message}\nlanguage-specific detail:\n{}",
-                    outcome::indent(&detail)
-                )
-            }
-        };
-        check_expectations(file, &reports).map_err(with_detail)?;
-        self.snapshots
-            .check(fixture, language, own_reason, &file.description, &text)
-            .map_err(with_detail)
-    }
-
-    /// Builds one guest (named `name` in progress lines) in `language` through the build
-    /// cache, copies it to `request.output` and returns its SHA-256; `witness plugin build`
-    /// uses this. A cache hit skips the toolchain entirely.
-    pub fn build_guest(
-        &self,
-        name: &str,
-        language: Language,
-        request: &BuildRequest<'_>,
-    ) -> Result<String> {
-        self.build_through_cache(name, language, request, None)
-    }
-
-    /// Builds a guest through the build cache. With a `host`, `request.output` becomes a hard
-    /// link to the cache entry and the entry's bytes are checked only when the host has no
-    /// compiled copy of them (whose own checksum is checked instead); without one, the entry
-    /// is checked and copied.
-    fn build_through_cache(
-        &self,
-        name: &str,
-        language: Language,
-        request: &BuildRequest<'_>,
-        host: Option<&Host>,
-    ) -> Result<String> {
-        if let Some(reason) = self.skip_reason(language) {
-            bail!("{reason}");
+        *detail_out = (!detail.is_empty()).then_some(detail);
+        let mismatches = check_expectations(file, &reports);
+        if !mismatches.is_empty() {
+            return Err(TrialError::Expectations { mismatches });
         }
-        let key = self.build_key(language, request)?;
-        if let Some(cached) = self.builds.get(&key)
-            && (host.is_some_and(|h| !h.needs_bytes(&cached.sha256)) || self.builds.verify(&cached))
-        {
-            match host {
-                Some(_) => link_artifact(&cached.path, request.output)?,
-                None => install_artifact(&cached.path, request.output)?,
-            }
-            return Ok(cached.sha256);
-        }
-        let toolchain = self.prepare(language)?;
-        let start = Instant::now();
-        eprintln!("witness: building {name} ...");
-        toolchain.build(request)?;
-        let took = start.elapsed();
-        eprintln!("witness: built {name} in {:.1}s", took.as_secs_f64());
-        if let Ok(mut times) = self.build_times.lock() {
-            times.push((name.to_string(), language, took));
-        }
-        self.builds.put(&key, request.output)
+        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
+        let shared_text = outcome::render(&reports, false);
+        let own_text = own_reason.map(|_| outcome::render(&reports, true));
+        let rerun = self.options.invocation.rerun(&fixture.name, language);
+        self.snapshots.check(
+            fixture,
+            &rerun,
+            language,
+            own_reason,
+            &file.description,
+            &shared_text,
+            own_text.as_deref(),
+        )?;
+        Ok(())
     }
 
-    /// The build-cache key of one guest: its source, the WIT package, the world, and the
-    /// toolchain's own fingerprint.
-    fn build_key(&self, language: Language, request: &BuildRequest<'_>) -> Result<String> {
-        let slot = &self.languages[&language];
-        let toolchain_key = slot
-            .fingerprint
-            .get_or_init(|| {
-                let mut key = Fingerprint::new();
-                slot.toolchain
-                    .fingerprint(&mut key)
-                    .map(|_| key)
-                    .map_err(|e| format!("{e:#}"))
-            })
-            .as_ref()
-            .map_err(|e| anyhow!("failed to fingerprint the {language} toolchain: {e}"))?;
-        let mut key = toolchain_key.clone();
-        key.text("language", language.name())
-            .text("world", request.world)
-            .file(request.guest)?
-            .dir(request.wit)?;
-        Ok(key.finish())
-    }
-
-    fn failure_message(&self, trial: &TrialSpec, err: &anyhow::Error) -> String {
+    /// Where to look when `trial` failed.
+    fn failure_context(&self, trial: &TrialSpec) -> FailureContext {
         let fixture = &trial.fixture;
-        let mut text = String::new();
-        writeln!(text, "fixture `{}` in {}", fixture.name, trial.language).ok();
-        writeln!(
-            text,
-            "  fixture file: {}",
-            fixture.dir.join("fixture.toml").display()
-        )
-        .ok();
-        writeln!(
-            text,
-            "  guest: {}",
-            fixture.guest_path(trial.language).display()
-        )
-        .ok();
         let artifact = self.paths.artifact(&fixture.name, trial.language);
-        if artifact.is_file() {
-            writeln!(text, "  component: {}", artifact.display()).ok();
+        let component = artifact.is_file().then_some(artifact);
+        let one_call = match (&component, &fixture.file) {
+            (Some(component), Ok(file)) => file
+                .calls
+                .first()
+                .map(|first| self.options.invocation.one_call(component, &first.invoke)),
+            _ => None,
+        };
+        FailureContext {
+            fixture_file: fixture.dir.join("fixture.toml"),
+            guest: fixture.guest_path(trial.language),
+            component,
+            rerun: self.options.invocation.rerun(&fixture.name, trial.language),
+            one_call,
         }
-        writeln!(text, "  rerun: cargo test -- --exact {}", trial.name()).ok();
-        if let (true, Ok(file)) = (artifact.is_file(), &fixture.file)
-            && let Some(first) = file.calls.first()
-        {
-            writeln!(
-                text,
-                "  one call: cargo run -q -p witness -- call {} '{}'",
-                artifact.display(),
-                first.invoke
-            )
-            .ok();
-        }
-        writeln!(text, "\n{err:#}").ok();
-        text
     }
 }
 
-/// Compares each call's result with its `expect`, as values.
-fn check_expectations(file: &FixtureFile, reports: &[CallReport]) -> Result<(), String> {
-    let mut problems = Vec::new();
+/// The message of a caught panic.
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
+/// Compares each call's result with its `expect`, as values; every call that differs.
+fn check_expectations(file: &FixtureFile, reports: &[CallReport]) -> Vec<Mismatch> {
+    let mut mismatches = Vec::new();
     for (i, (spec, report)) in file.calls.iter().zip(reports).enumerate() {
         let Some(expect) = &spec.expect else { continue };
-        let where_ = format!("[[call]] #{} `{}`", i + 1, spec.invoke);
+        let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
+            call: i + 1,
+            invoke: spec.invoke.clone(),
+            expected,
+            actual,
+            problem,
+        };
         match (&report.record.outcome, &report.record.result_type) {
             (CallOutcome::Returned(Some(actual)), Some(ty)) => {
                 match value::parse_expected(ty, expect) {
                     Ok(expected) if value::values_equal(&expected, actual) => {}
-                    Ok(expected) => problems.push(format!(
-                        "{where_}: expected {}, got {}",
+                    Ok(expected) => mismatches.push(mismatch(
                         value::to_wave(&expected),
-                        value::to_wave(actual)
+                        value::to_wave(actual),
+                        None,
                     )),
-                    Err(e) => problems.push(format!(
-                        "{where_}: expect `{expect}` is not a value of the result type {}: {e}",
-                        crate::host::type_name(ty)
+                    Err(e) => mismatches.push(mismatch(
+                        expect.clone(),
+                        value::to_wave(actual),
+                        Some(format!(
+                            "expect `{expect}` is not a value of the result type {}: {e}",
+                            witness_host::type_name(ty)
+                        )),
                     )),
                 }
             }
-            (CallOutcome::Returned(_), _) => problems.push(format!(
-                "{where_}: expected {expect}, but the function returns nothing"
+            (CallOutcome::Returned(_), _) => mismatches.push(mismatch(
+                expect.clone(),
+                "nothing".into(),
+                Some(format!(
+                    "expected {expect}, but the function returns nothing"
+                )),
             )),
-            (CallOutcome::Trapped { kind, .. }, _) => problems.push(format!(
-                "{where_}: expected {expect}, but it trapped: {kind}"
+            (CallOutcome::Trapped { kind, .. }, _) => mismatches.push(mismatch(
+                expect.clone(),
+                format!("trap: {kind}"),
+                Some(format!("expected {expect}, but it trapped: {kind}")),
             )),
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "fixture.toml expectations not met:\n  {}",
-            problems.join("\n  ")
-        ))
-    }
+    mismatches
 }

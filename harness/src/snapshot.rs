@@ -15,6 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
+use crate::error::SnapshotError;
 use crate::fixture::Fixture;
 use crate::language::Language;
 
@@ -26,26 +27,36 @@ pub struct SnapshotBook {
 }
 
 impl SnapshotBook {
-    /// Checks `actual`, the outcome of `fixture` in `language`, against its snapshot.
-    /// `own_reason` is the fixture's reason for giving this language its own snapshot.
+    /// Checks the outcome of `fixture` in `language` against its snapshot: `shared` is the
+    /// language-neutral text, `own` the text with the language-specific stderr of traps,
+    /// given when the fixture keeps an own snapshot for this language (`own_reason`).
+    /// `rerun` is the command that runs this trial alone.
+    #[allow(clippy::too_many_arguments)]
     pub fn check(
         &self,
         fixture: &Fixture,
+        rerun: &str,
         language: Language,
         own_reason: Option<&str>,
         description: &str,
-        actual: &str,
-    ) -> Result<(), String> {
-        let shared = snapshot_file(fixture, None);
-        if own_reason.is_some() && read_snapshot(&shared).as_deref() == Some(actual) {
-            return Err(format!(
-                "{language} now agrees with the shared snapshot {}; remove `{language} = ...` from \
-                 [own-snapshot] in {}",
-                shared.display(),
-                fixture.dir.join("fixture.toml").display()
-            ));
+        shared: &str,
+        own: Option<&str>,
+    ) -> Result<(), SnapshotError> {
+        let shared_path = snapshot_file(fixture, None);
+        // An own snapshot is kept only while the language-neutral outcome differs from the
+        // shared one; the own text (with its stderr) always would.
+        if own_reason.is_some() && read_snapshot(&shared_path).as_deref() == Some(shared) {
+            return Err(SnapshotError::OwnSnapshotAgrees {
+                language,
+                shared: shared_path,
+                fixture_file: fixture.dir.join("fixture.toml"),
+            });
         }
         let suffix = own_reason.map(|_| language);
+        let actual = match (suffix, own) {
+            (Some(_), Some(own)) => own,
+            _ => shared,
+        };
         let path = snapshot_file(fixture, suffix);
 
         // One fixture's languages check one at a time, so that the file and the book agree.
@@ -54,11 +65,12 @@ impl SnapshotBook {
             if text == actual {
                 return Ok(());
             }
-            return Err(format!(
-                "{language} disagrees with {other}, which matched {} in this run:\n{}",
-                path.display(),
-                diff(text, actual, other.name(), language.name())
-            ));
+            return Err(SnapshotError::DisagreesWith {
+                language,
+                other: *other,
+                diff: diff(text, actual, other.name(), language.name()),
+                path,
+            });
         }
         let stored = read_snapshot(&path);
         if stored.as_deref() == Some(actual) {
@@ -70,20 +82,18 @@ impl SnapshotBook {
             accepted.insert(path, (language, actual.to_string()));
             return Ok(());
         }
-        let rerun = format!("cargo test -- --exact {}::{language}", fixture.name);
+        let accept = format!("`cargo insta review`, or `INSTA_UPDATE=always {rerun}`");
         Err(match stored {
-            Some(expected) => format!(
-                "outcome differs from the snapshot {}:\n{}\nto accept the new outcome: \
-                 `cargo insta review`, or `INSTA_UPDATE=always {rerun}`",
-                path.display(),
-                diff(&expected, actual, "snapshot", language.name())
-            ),
-            None => format!(
-                "no snapshot yet at {}; the outcome is:\n{}\nto accept it: `cargo insta review`, \
-                 or `INSTA_UPDATE=always {rerun}`",
-                path.display(),
-                crate::outcome::indent(actual)
-            ),
+            Some(expected) => SnapshotError::Differs {
+                diff: diff(&expected, actual, "snapshot", language.name()),
+                path,
+                accept,
+            },
+            None => SnapshotError::Missing {
+                path,
+                outcome: actual.to_string(),
+                accept,
+            },
         })
     }
 }
@@ -140,9 +150,16 @@ fn run_insta(
     .is_ok()
 }
 
+/// How long a diff may search for the smallest difference; past it, the diff is correct but
+/// coarser. Outcomes are bounded (`[limits] output`), but two large, very different ones would
+/// otherwise take quadratic time.
+pub const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A unified diff of two outcome texts.
 pub fn diff(expected: &str, actual: &str, expected_name: &str, actual_name: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
+    similar::TextDiff::configure()
+        .timeout(DIFF_DEADLINE)
+        .diff_lines(expected, actual)
         .unified_diff()
         .context_radius(3)
         .header(expected_name, actual_name)

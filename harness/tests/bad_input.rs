@@ -1,12 +1,15 @@
-//! The harness tests itself with broken fixtures: each bad input fails its own trial with a
-//! message that names the fixture, the file and what is wrong, while a good fixture in the
-//! same session still passes.
+//! The harness tests itself with broken fixtures: each bad input fails its own trial with
+//! the typed error that names what is wrong (the file, the line, the call, the tool's own
+//! output), while a good fixture in the same session still passes. The rendered text of a
+//! few representative failures is snapshotted (`tests/snapshots/`), so its format cannot
+//! drift unnoticed.
 
 use std::path::{Path, PathBuf};
 
-use witness::language::Language;
-use witness::paths::ProjectPaths;
-use witness::runner::{RunOptions, Session, TrialStatus};
+use witness_harness::error::{BuildError, SnapshotError, TrialError, TrialFailure};
+use witness_harness::language::Language;
+use witness_harness::paths::ProjectPaths;
+use witness_harness::runner::{RunOptions, Session, TrialStatus};
 
 /// A fixtures directory in a temporary folder, holding copies and hand-written cases.
 struct Scratch {
@@ -52,10 +55,21 @@ impl Scratch {
         self.run_in(&[Language::Rust])
     }
 
+    /// The rendered failure of `trial`, with this scratch directory and the harness's output
+    /// directory replaced by `$DIR` and `$OUT`, so the text is the same on every machine.
+    fn rendered(&self, results: &[(String, TrialStatus)], trial: &str) -> String {
+        let (fixture, language) = trial.split_once("::").unwrap();
+        let text = failure(results, trial).render(fixture, language.parse().unwrap());
+        let out = ProjectPaths::at(witness_harness::paths::this_repository()).out;
+        text.replace(&self.dir.path().display().to_string(), "$DIR")
+            .replace(&out.display().to_string(), "$OUT")
+    }
+
     /// Runs every fixture here in `languages`; a missing toolchain skips its trials unless
     /// the environment requires the language (`CI=true`, `WITNESS_REQUIRE`).
     fn run_in(&self, languages: &[Language]) -> Vec<(String, TrialStatus)> {
-        let paths = ProjectPaths::discover().with_fixtures(self.fixtures());
+        let paths = ProjectPaths::at(witness_harness::paths::this_repository())
+            .with_fixtures(self.fixtures());
         let mut options = RunOptions::from_env().expect("valid WITNESS_* variables");
         options.languages = Some(languages.to_vec());
         if languages == [Language::Rust] {
@@ -84,9 +98,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn failure<'a>(results: &'a [(String, TrialStatus)], name: &str) -> &'a str {
+fn failure<'a>(results: &'a [(String, TrialStatus)], name: &str) -> &'a TrialFailure {
     match results.iter().find(|(n, _)| n == name) {
-        Some((_, TrialStatus::Failed(message))) => message,
+        Some((_, TrialStatus::Failed(failure))) => failure,
         Some((_, other)) => panic!("{name} should fail, but: {other:?}"),
         None => panic!("no trial {name} in {results:?}"),
     }
@@ -102,7 +116,7 @@ fn fixture_toml(extra: &str) -> String {
 #[test]
 fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     let scratch = Scratch::new();
-    let repo_fixtures = ProjectPaths::discover().fixtures;
+    let repo_fixtures = ProjectPaths::at(witness_harness::paths::this_repository()).fixtures;
     scratch.copy_fixture(&repo_fixtures.join("greeting"), "selftest-good");
 
     scratch.write(
@@ -189,52 +203,111 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
         .unwrap();
     assert!(matches!(good.1, TrialStatus::Passed), "{:?}", good.1);
 
-    let m = failure(&results, "selftest-wrong-expect::rust");
-    assert!(m.contains("selftest-wrong-expect/fixture.toml"), "{m}");
-    assert!(m.contains("expected \"bye Ben\", got \"hi Ben\""), "{m}");
-    assert!(
-        m.contains("cargo test -- --exact selftest-wrong-expect::rust"),
-        "{m}"
-    );
+    let fixtures = scratch.fixtures();
+    match &failure(&results, "selftest-wrong-expect::rust").error {
+        TrialError::Expectations { mismatches } => {
+            assert_eq!(mismatches.len(), 1);
+            let m = &mismatches[0];
+            assert_eq!((m.call, m.expected.as_str()), (1, "\"bye Ben\""));
+            assert_eq!(m.actual, "\"hi Ben\"");
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-compile-error::rust");
-    assert!(m.contains("selftest-compile-error/guest.rs"), "{m}");
-    assert!(m.contains("error[E0"), "the compiler's own output: {m}");
+    match &failure(&results, "selftest-compile-error::rust").error {
+        TrialError::Build(BuildError::Failed { guest, source }) => {
+            assert_eq!(guest, &fixtures.join("selftest-compile-error/guest.rs"));
+            let tool = source.to_string();
+            assert!(
+                tool.contains("error[E0"),
+                "the compiler's own output: {tool}"
+            );
+            assert!(
+                tool.contains("selftest-compile-error/guest.rs:4:"),
+                "the compiler points at the guest's own line: {tool}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-unknown-key::rust");
-    assert!(m.contains("selftest-unknown-key/fixture.toml"), "{m}");
-    assert!(m.contains("line 5") && m.contains("expected"), "{m}");
+    match &failure(&results, "selftest-unknown-key::rust").error {
+        TrialError::BadFixture(e) => {
+            assert_eq!(e.file, fixtures.join("selftest-unknown-key/fixture.toml"));
+            assert_eq!(e.line, Some(5));
+            assert!(e.message.contains("unknown field `expected`"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-bad-wave::rust");
-    assert!(m.contains("[[call]] #1"), "{m}");
-    assert!(m.contains("is not a WAVE function call"), "{m}");
+    match &failure(&results, "selftest-bad-wave::rust").error {
+        TrialError::BadFixture(e) => {
+            assert!(e.message.starts_with("[[call]] #1: "), "{e}");
+            assert!(e.message.contains("is not a WAVE function call"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-wrong-argument::rust");
-    assert!(m.contains("[[call]] #2"), "{m}");
-    assert!(m.contains("argument `name` (expects string)"), "{m}");
+    match &failure(&results, "selftest-wrong-argument::rust").error {
+        TrialError::Call { call, source, .. } => {
+            assert_eq!(*call, 2);
+            assert!(
+                source
+                    .to_string()
+                    .contains("argument `name` (expects string)")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-no-such-function::rust");
-    assert!(
-        m.contains("no function `greet`; it exports: greeting"),
-        "{m}"
-    );
+    match &failure(&results, "selftest-no-such-function::rust").error {
+        TrialError::Call { call, source, .. } => {
+            assert_eq!(*call, 1);
+            assert!(
+                source
+                    .to_string()
+                    .contains("no function `greet`; it exports: greeting"),
+                "{source}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-unknown-import::rust");
-    assert!(
-        m.contains("selftest:imports/clock@0.1.0"),
-        "names the missing import: {m}"
-    );
-    assert!(m.contains("not found in the linker"), "{m}");
+    match &failure(&results, "selftest-unknown-import::rust").error {
+        TrialError::Host { step, source } => {
+            assert!(step.starts_with("failed to load"), "{step}");
+            let text = source.to_string();
+            assert!(text.contains("selftest:imports/clock@0.1.0"), "{text}");
+            assert!(text.contains("not found in the linker"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
 
-    let m = failure(&results, "selftest-no-such-world::rust");
-    assert!(m.contains("no world `greeterz`"), "{m}");
-    assert!(m.contains("greeter") && m.contains("plugin"), "{m}");
+    match &failure(&results, "selftest-no-such-world::rust").error {
+        TrialError::BadFixture(e) => {
+            assert!(e.message.contains("has no world `greeterz`"), "{e}");
+            assert!(
+                e.message.ends_with("its worlds are: plugin, greeter"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    for trial in [
+        "selftest-wrong-expect::rust",
+        "selftest-unknown-key::rust",
+        "selftest-wrong-argument::rust",
+        "selftest-no-such-world::rust",
+    ] {
+        let name = trial.replace("::", "-");
+        insta::assert_snapshot!(name, scratch.rendered(&results, trial));
+    }
 }
 
 #[test]
 fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
     let scratch = Scratch::new();
-    let repo_fixtures = ProjectPaths::discover().fixtures;
+    let repo_fixtures = ProjectPaths::at(witness_harness::paths::this_repository()).fixtures;
     scratch.copy_fixture(&repo_fixtures.join("greeting"), "selftest-disagree");
     // Same world and result, different stdout: the expect passes, the snapshot does not.
     scratch.write(
@@ -246,13 +319,49 @@ fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
     );
     // No insta files may be written by this check under CI; keep the scratch dir clean either way.
     let results = scratch.run();
-    let m = failure(&results, "selftest-disagree::rust");
-    assert!(m.contains("outcome differs from the snapshot"), "{m}");
-    assert!(
-        m.contains("-  stdout| STDIO WORKS!") && m.contains("+  stdout| STDIO WORKS?"),
-        "{m}"
+    match &failure(&results, "selftest-disagree::rust").error {
+        TrialError::Snapshot(SnapshotError::Differs { diff, accept, .. }) => {
+            assert!(
+                diff.contains("-  stdout| STDIO WORKS!")
+                    && diff.contains("+  stdout| STDIO WORKS?"),
+                "{diff}"
+            );
+            assert!(accept.contains("cargo insta review"), "{accept}");
+        }
+        other => panic!("{other:?}"),
+    }
+    insta::assert_snapshot!(
+        "selftest-disagree-rust",
+        scratch.rendered(&results, "selftest-disagree::rust")
     );
-    assert!(m.contains("cargo insta review"), "{m}");
+}
+
+#[test]
+fn a_language_with_its_own_snapshot_fails_once_it_agrees_again() {
+    let scratch = Scratch::new();
+    let repo_fixtures = ProjectPaths::at(witness_harness::paths::this_repository()).fixtures;
+    // guest-panic traps in Rust with a panic message on stderr: its own snapshot would hold
+    // that stderr, but the language-neutral outcome is the shared snapshot's.
+    scratch.copy_fixture(&repo_fixtures.join("guest-panic"), "selftest-own");
+    let toml = scratch.fixtures().join("selftest-own/fixture.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[own-snapshot]\nrust = \"once differed\"\n"),
+    )
+    .unwrap();
+    let results = scratch.run();
+    match &failure(&results, "selftest-own::rust").error {
+        TrialError::Snapshot(SnapshotError::OwnSnapshotAgrees {
+            language,
+            fixture_file,
+            ..
+        }) => {
+            assert_eq!(*language, Language::Rust);
+            assert_eq!(fixture_file, &toml);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -294,7 +403,7 @@ fn broken_js_and_python_guests_fail_with_the_tools_own_message() {
             "selftest-py-import::python",
             "No module named 'no_such_module'",
         ),
-        ("selftest-py-class::python", "WitWorld"),
+        ("selftest-py-class::python", "has no attribute 'WitWorld'"),
     ];
     for (trial, tool_text) in expectations {
         let status = &results.iter().find(|(n, _)| n == trial).unwrap().1;
@@ -302,15 +411,114 @@ fn broken_js_and_python_guests_fail_with_the_tools_own_message() {
             eprintln!("{trial} skipped (its toolchain is missing and not required): {reason}");
             continue;
         }
-        let m = failure(&results, trial);
         let fixture = trial.split("::").next().unwrap();
-        assert!(
-            m.contains(&format!("{fixture}/guest.")),
-            "names the guest file: {m}"
-        );
-        assert!(
-            m.contains(tool_text),
-            "{trial} shows the tool's message ({tool_text}): {m}"
-        );
+        match &failure(&results, trial).error {
+            TrialError::Build(BuildError::Failed { guest, source }) => {
+                assert_eq!(
+                    guest.parent(),
+                    Some(scratch.fixtures().join(fixture).as_path())
+                );
+                let tool = source.to_string();
+                assert!(
+                    tool.contains(tool_text),
+                    "{trial} shows the tool's message ({tool_text}): {tool}"
+                );
+            }
+            other => panic!("{trial}: {other:?}"),
+        }
     }
+}
+
+/// The error of a trial that must fail with a bad fixture, as text.
+fn bad_fixture(results: &[(String, TrialStatus)], trial: &str) -> String {
+    match &failure(results, trial).error {
+        TrialError::BadFixture(e) => e.to_string(),
+        other => panic!("{trial}: {other:?}"),
+    }
+}
+
+#[test]
+fn hostile_fixture_directories_and_config_are_refused_naming_the_file() {
+    let scratch = Scratch::new();
+    let call = "[[call]]\ninvoke = 'greeting(\"Ben\")'\n";
+    let cases = [
+        ("selftest-dir-absolute", "[wasi]\ndir = \"/etc\"\n"),
+        (
+            "selftest-dir-parent",
+            "[wasi]\ndir = \"../selftest-dir-link\"\n",
+        ),
+        ("selftest-dir-link", "[wasi]\ndir = \"files\"\n"),
+        (
+            "selftest-time-overflow",
+            "[limits]\ntime = \"100000000 years\"\n",
+        ),
+        ("selftest-wit-loop", ""),
+        ("selftest-wit-zero", ""),
+        ("selftest-same.name", ""),
+        ("selftest-Same-Name", ""),
+    ];
+    for (name, extra) in cases {
+        let world = if name.starts_with("selftest-wit-") {
+            "description = \"d\"\nworld = \"w\"\n".to_string()
+        } else {
+            fixture_toml("")
+        };
+        scratch.write(name, "fixture.toml", &format!("{world}{call}{extra}"));
+        scratch.write(name, "guest.rs", GREETER);
+    }
+    let fixtures = scratch.fixtures();
+    // A committed symbolic link to a file outside the fixture.
+    std::fs::create_dir_all(fixtures.join("selftest-dir-link/files")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", fixtures.join("selftest-dir-link/files/k")).unwrap();
+    // A WIT directory with a loop, and one with a file that never ends.
+    scratch.write(
+        "selftest-wit-loop",
+        "wit/world.wit",
+        "package a:b;\nworld w { export greeting: func(name: string) -> string; }\n",
+    );
+    std::os::unix::fs::symlink(".", fixtures.join("selftest-wit-loop/wit/again")).unwrap();
+    std::fs::create_dir_all(fixtures.join("selftest-wit-zero/wit")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", fixtures.join("selftest-wit-zero/wit/zero.wit"))
+        .unwrap();
+
+    let results = scratch.run();
+    let m = bad_fixture(&results, "selftest-dir-absolute::rust");
+    assert!(
+        m.contains("[wasi] dir = \"/etc\": name a directory inside the fixture"),
+        "{m}"
+    );
+    let m = bad_fixture(&results, "selftest-dir-parent::rust");
+    assert!(m.contains("without `..`"), "{m}");
+    let m = bad_fixture(&results, "selftest-dir-link::rust");
+    assert!(
+        m.contains("selftest-dir-link/files/k is a symbolic link"),
+        "{m}"
+    );
+    let m = bad_fixture(&results, "selftest-time-overflow::rust");
+    assert!(m.contains("longer than the longest time limit"), "{m}");
+    assert!(m.contains("selftest-time-overflow/fixture.toml:6"), "{m}");
+    let m = bad_fixture(&results, "selftest-wit-loop::rust");
+    assert!(
+        m.contains("selftest-wit-loop/wit/again is a symbolic link"),
+        "{m}"
+    );
+    let m = bad_fixture(&results, "selftest-wit-zero::rust");
+    assert!(
+        m.contains("selftest-wit-zero/wit/zero.wit is a symbolic link"),
+        "{m}"
+    );
+    // Directory order: `selftest-Same-Name` sorts first, `selftest-same.name` clashes with it.
+    let m = bad_fixture(&results, "selftest-same.name::rust");
+    assert!(m.contains("clashes with `selftest-Same-Name`"), "{m}");
+    assert!(
+        matches!(
+            results
+                .iter()
+                .find(|(n, _)| n == "selftest-Same-Name::rust")
+                .unwrap()
+                .1,
+            TrialStatus::Failed(_)
+        ),
+        "it has no snapshot, but it runs"
+    );
 }

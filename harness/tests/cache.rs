@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use witness::cache::compiled::Provenance;
-use witness::host::{Host, HostOptions, InstanceSettings, parse_call};
-use witness::language::Language;
-use witness::paths::ProjectPaths;
-use witness::runner::{RunOptions, Session, TrialStatus};
+use witness_harness::language::Language;
+use witness_harness::paths::ProjectPaths;
+use witness_harness::runner::{RunOptions, Session, TrialStatus};
+use witness_host::cache::compiled::Provenance;
+use witness_host::{Host, HostOptions, InstanceSettings, parse_call};
 
 const GUEST: &str = "struct G;\nimpl Guest for G {\n    fn greeting(name: String) -> String {\n        \
                      format!(\"cached {name}\")\n    }\n}\nexport!(G);\n";
@@ -56,13 +56,13 @@ impl Project {
     }
 
     fn session(&self, cache: &Path) -> Session {
-        let paths = ProjectPaths::discover()
+        let paths = ProjectPaths::at(witness_harness::paths::this_repository())
             .with_fixtures(self.dir.path().join("fixtures"))
             .with_cache(cache.to_path_buf());
         let options = RunOptions {
             languages: Some(vec![Language::Rust]),
             required: vec![Language::Rust],
-            fixtures: Vec::new(),
+            ..RunOptions::default()
         };
         Session::new(paths, options)
     }
@@ -146,7 +146,8 @@ fn an_unwritable_cache_directory_runs_uncached() {
 /// Builds the fixtures once and returns one built component.
 fn built_component(project: &Project) -> PathBuf {
     project.run(&project.cache());
-    ProjectPaths::discover().artifact(&project.name("a"), Language::Rust)
+    ProjectPaths::at(witness_harness::paths::this_repository())
+        .artifact(&project.name("a"), Language::Rust)
 }
 
 fn cached_files(dir: &Path, extension: &str) -> Vec<PathBuf> {
@@ -220,7 +221,7 @@ fn an_entry_of_another_engine_configuration_is_not_used() {
     std::fs::write(entry, &foreign).unwrap();
     std::fs::write(
         entry.with_extension("blake3"),
-        witness::cache::hash::checksum(&foreign),
+        witness_host::cache::hash::checksum(&foreign),
     )
     .unwrap();
     assert_eq!(load_and_call(&options, &component), Provenance::Compiled);

@@ -5,9 +5,9 @@
 
 use proptest::prelude::*;
 use wasmtime::component::{Type, Val};
-use witness::fixture::parse_fixture_file;
-use witness::host::parse_call;
-use witness::value::{parse_expected, to_wave, values_equal};
+use witness_harness::fixture::parse_fixture_file;
+use witness_host::parse_call;
+use witness_host::value::{parse_expected, to_wave, values_equal};
 
 /// Text that looks like a fixture.toml more often than random bytes would.
 fn fixture_like() -> impl Strategy<Value = String> {

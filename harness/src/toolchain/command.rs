@@ -2,24 +2,143 @@
 //! error, with a hint for the usual cause.
 
 use std::fmt::Write as _;
-use std::process::{Command, Output};
+use std::io::Read;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
 use crate::outcome::indent;
 
-/// Runs `command` to completion, capturing its output. A failure to start or a non-zero exit
+/// How long one toolchain command may run before it is stopped: `WITNESS_BUILD_TIMEOUT`
+/// (such as `20m`), else ten minutes.
+pub fn build_timeout() -> Result<Duration> {
+    match std::env::var("WITNESS_BUILD_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
+            .map_err(|e| anyhow::anyhow!("WITNESS_BUILD_TIMEOUT={text}: {e}")),
+        _ => Ok(Duration::from_secs(600)),
+    }
+}
+
+/// Runs `command` to completion, capturing its output. A failure to start, a non-zero exit
+/// or a command still running after [`build_timeout`] (stopped, with everything it started)
 /// is an error that shows the command line, the status, both outputs and `hint`.
 pub fn run(command: &mut Command, hint: &str) -> Result<Output> {
+    run_within(command, hint, build_timeout()?)
+}
+
+/// [`run`] with an explicit time limit.
+pub fn run_within(command: &mut Command, hint: &str, limit: Duration) -> Result<Output> {
     let line = command_line(command);
-    let output = match command.output() {
-        Ok(output) => output,
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        // Its own process group, so a timeout stops what it started too (cargo's rustc).
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
         Err(e) => bail!("failed to start `{line}`: {e}\nhint: {hint}"),
+    };
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => break None,
+            Err(e) => bail!("failed to wait for `{line}`: {e}"),
+        }
+    };
+    let Some(status) = status else {
+        stop(&mut child);
+        let output = Output {
+            status: child.wait()?,
+            stdout: stdout.taken(),
+            stderr: stderr.taken(),
+        };
+        let text = failure_text(&line, &output, hint);
+        bail!(
+            "{}",
+            text.replacen(
+                " failed (",
+                &format!(
+                    " was stopped after {} (WITNESS_BUILD_TIMEOUT) (",
+                    humantime::format_duration(limit)
+                ),
+                1
+            )
+        );
+    };
+    let output = Output {
+        status,
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
     };
     if !output.status.success() {
         bail!("{}", failure_text(&line, &output, hint));
     }
     Ok(output)
+}
+
+/// A pipe read to its end on another thread.
+struct Reader {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Reader {
+    /// Everything read, once the pipe has closed.
+    fn finish(mut self) -> Vec<u8> {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.taken()
+    }
+
+    /// Everything read so far, without waiting for the pipe to close (a stopped command's
+    /// descendants may still hold it open).
+    fn taken(&self) -> Vec<u8> {
+        self.bytes.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+}
+
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> Reader {
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let sink = bytes.clone();
+    let thread = pipe.map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut sink) = sink.lock() {
+                    sink.extend_from_slice(&buf[..n]);
+                }
+            }
+        })
+    });
+    Reader { bytes, thread }
+}
+
+/// Stops `child` and, on Unix, every process of its group.
+fn stop(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
 }
 
 /// The message of a command that ran and failed.
@@ -90,6 +209,22 @@ mod tests {
         assert!(err.contains("exit status: 3"), "{err}");
         assert!(err.contains("    out") && err.contains("    err"), "{err}");
         assert!(err.contains("hint: try again"), "{err}");
+    }
+
+    #[test]
+    fn a_command_that_runs_past_its_limit_is_stopped_with_what_it_started() {
+        let start = Instant::now();
+        // The shell starts a sleep of its own: stopping the group stops both.
+        let err = run_within(
+            Command::new("sh").args(["-c", "echo started; sleep 30 & wait"]),
+            "",
+            Duration::from_millis(300),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(start.elapsed() < Duration::from_secs(20), "{err}");
+        assert!(err.contains("was stopped after 300ms"), "{err}");
+        assert!(err.contains("started"), "the output so far: {err}");
     }
 
     #[test]

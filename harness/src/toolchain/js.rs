@@ -20,20 +20,23 @@ use anyhow::{Context, Result};
 
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact, version_of};
-use crate::cache::hash::Fingerprint;
+use crate::bundled;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use witness_host::cache::hash::Fingerprint;
 
 /// The JavaScript guest toolchain.
 pub struct JsToolchain {
     dir: PathBuf,
+    cache: PathBuf,
 }
 
 impl JsToolchain {
-    /// The toolchain pinned in `guests-js/` of the project at `paths`.
+    /// The toolchain pinned in witness's `guests-js/`, written under the cache of `paths`.
     pub fn new(paths: &ProjectPaths) -> Self {
         JsToolchain {
-            dir: paths.root.join("guests-js"),
+            dir: bundled::JS.dir(&paths.cache),
+            cache: paths.cache.clone(),
         }
     }
 
@@ -69,18 +72,14 @@ impl Toolchain for JsToolchain {
 
     fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
         key.text("node", &version_of("node", &["--version"]));
-        for file in [
-            "package.json",
-            "package-lock.json",
-            "bundle.mjs",
-            "witness-plugin.js",
-        ] {
-            key.file(&self.dir.join(file))?;
+        for (path, contents) in bundled::JS.files {
+            key.text(path, contents);
         }
         Ok(())
     }
 
     fn prepare(&self) -> Result<()> {
+        bundled::JS.materialise(&self.cache)?;
         if self.installed() {
             return Ok(());
         }
@@ -93,7 +92,7 @@ impl Toolchain for JsToolchain {
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&self.dir),
             "npm ci needs the npm registry; check the network or proxy settings, or run \
-             `npm ci` in guests-js/ by hand",
+             `npm ci` there by hand",
         )
         .context("failed to install the JavaScript toolchain")?;
         Ok(())

@@ -10,9 +10,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cache::hash::Fingerprint;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use witness_host::cache::hash::Fingerprint;
 
 pub use js::JsToolchain;
 pub use python::PythonToolchain;
@@ -133,5 +133,5 @@ pub fn write_if_changed(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     if std::fs::read(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }
-    crate::cache::write_atomically(path, contents)
+    witness_host::cache::write_atomically(path, contents)
 }

@@ -1,6 +1,6 @@
 //! Python guests: `guest.py` is built with componentize-py, pinned in
-//! `guests-python/requirements.txt` and installed into a virtualenv under
-//! `target/witness/python-venv/` on first use.
+//! `guests-python/requirements.txt` and installed on first use into a virtualenv beside
+//! witness's copy of that file under the cache (`<cache>/bundled/python-<hash>/venv/`).
 //!
 //! componentize-py writes `__pycache__/` into the directories it builds from, whatever
 //! `PYTHONDONTWRITEBYTECODE` says, so each build runs in a scratch copy of the guest and the
@@ -13,22 +13,27 @@ use anyhow::{Context, Result, bail};
 
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact};
-use crate::cache::hash::Fingerprint;
+use crate::bundled;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use witness_host::cache::hash::Fingerprint;
 
 /// The Python guest toolchain.
 pub struct PythonToolchain {
     dir: PathBuf,
     venv: PathBuf,
+    cache: PathBuf,
 }
 
 impl PythonToolchain {
-    /// The toolchain pinned in `guests-python/` of the project at `paths`.
+    /// The toolchain pinned in witness's `guests-python/`, written under the cache of
+    /// `paths` with its virtualenv beside it.
     pub fn new(paths: &ProjectPaths) -> Self {
+        let dir = bundled::PYTHON.dir(&paths.cache);
         PythonToolchain {
-            dir: paths.root.join("guests-python"),
-            venv: paths.out.join("python-venv"),
+            venv: dir.join("venv"),
+            dir,
+            cache: paths.cache.clone(),
         }
     }
 
@@ -79,12 +84,14 @@ impl Toolchain for PythonToolchain {
     }
 
     fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
-        key.file(&self.requirements())?
-            .file(&self.dir.join("witness_plugin.py"))?;
+        for (path, contents) in bundled::PYTHON.files {
+            key.text(path, contents);
+        }
         Ok(())
     }
 
     fn prepare(&self) -> Result<()> {
+        bundled::PYTHON.materialise(&self.cache)?;
         let pinned = self.pinned_version()?;
         match self.installed_version() {
             Some(version) if version == pinned => return Ok(()),

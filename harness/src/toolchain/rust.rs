@@ -17,9 +17,10 @@ use anyhow::{Context, Result, bail};
 
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact, version_of, write_if_changed};
-use crate::cache::hash::Fingerprint;
+use crate::bundled;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use witness_host::cache::hash::Fingerprint;
 
 const TEMPLATE_CARGO: &str = include_str!("../../../guests-rust/template/Cargo.toml");
 const TEMPLATE_LIB: &str = include_str!("../../../guests-rust/template/lib.rs");
@@ -59,6 +60,7 @@ pub struct RustToolchain {
     workspace: PathBuf,
     plugin_api: PathBuf,
     lock_seed: PathBuf,
+    out: PathBuf,
 }
 
 /// Held while a member is written, built and its artifact copied out: cargo serialises builds
@@ -67,12 +69,18 @@ pub struct RustToolchain {
 static BUILDING: Mutex<()> = Mutex::new(());
 
 impl RustToolchain {
-    /// The toolchain for the project at `paths`.
+    /// The toolchain for the project at `paths`: guests build in its
+    /// `target/witness/rust-guests/`, against the plugin-api crate witness carries, written
+    /// beside it (`target/witness/bundled/rust-sdk-<hash>/`). Not under the cache: every
+    /// member of the guest workspace names that path, and a cache may be a temporary
+    /// directory that is gone before the workspace's next build.
     pub fn new(paths: &ProjectPaths) -> Self {
+        let sdk = bundled::RUST_SDK.dir(&paths.out).join("guests-rust");
         RustToolchain {
             workspace: paths.out.join("rust-guests"),
-            plugin_api: paths.root.join("guests-rust").join("plugin-api"),
-            lock_seed: paths.root.join("guests-rust").join("Cargo.lock"),
+            plugin_api: sdk.join("plugin-api"),
+            lock_seed: sdk.join("Cargo.lock"),
+            out: paths.out.clone(),
         }
     }
 
@@ -122,6 +130,7 @@ impl RustToolchain {
 
     fn write_workspace(&self) -> Result<()> {
         write_if_changed(&self.workspace.join("Cargo.toml"), TEMPLATE_WORKSPACE)?;
+        self.prune_stale_members()?;
         let lock = self.workspace.join("Cargo.lock");
         if !lock.exists() && self.lock_seed.exists() {
             std::fs::copy(&self.lock_seed, &lock).with_context(|| {
@@ -131,6 +140,32 @@ impl RustToolchain {
                     lock.display()
                 )
             })?;
+        }
+        Ok(())
+    }
+
+    /// Removes every member that does not build against this witness's plugin-api crate
+    /// (one written by another witness, or by a checkout that shared this target directory):
+    /// cargo reads every member's manifest for any build, so one naming a path that is gone
+    /// would fail them all. A removed member is written again when its fixture is built.
+    fn prune_stale_members(&self) -> Result<()> {
+        let members = self.workspace.join("members");
+        let Ok(entries) = std::fs::read_dir(&members) else {
+            return Ok(());
+        };
+        let current = toml_path(&self.plugin_api);
+        for entry in entries.flatten() {
+            let manifest = entry.path().join("Cargo.toml");
+            let fresh =
+                std::fs::read_to_string(&manifest).is_ok_and(|text| text.contains(&current));
+            if !fresh {
+                std::fs::remove_dir_all(entry.path()).with_context(|| {
+                    format!(
+                        "failed to remove the stale guest crate {}",
+                        entry.path().display()
+                    )
+                })?;
+            }
         }
         Ok(())
     }
@@ -172,16 +207,15 @@ impl Toolchain for RustToolchain {
             .text("builder", &format!("{builder:?}"))
             .text("template-cargo", TEMPLATE_CARGO)
             .text("template-lib", TEMPLATE_LIB)
-            .text("template-workspace", TEMPLATE_WORKSPACE)
-            .dir(&self.plugin_api.join("src"))?
-            .file(&self.plugin_api.join("Cargo.toml"))?;
-        if self.lock_seed.exists() {
-            key.file(&self.lock_seed)?;
+            .text("template-workspace", TEMPLATE_WORKSPACE);
+        for (path, contents) in bundled::RUST_SDK.files {
+            key.text(path, contents);
         }
         Ok(())
     }
 
     fn prepare(&self) -> Result<()> {
+        bundled::RUST_SDK.materialise(&self.out)?;
         self.ensure_target(self.builder()?.target())?;
         self.write_workspace()
     }
@@ -220,16 +254,7 @@ impl Toolchain for RustToolchain {
 
 /// A fixture name as a cargo package name: lowercase letters, digits and `-`.
 fn crate_name(fixture: &str) -> String {
-    fixture
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    crate::fixture::normalized_name(fixture)
 }
 
 /// A Rust string literal holding `s`.
@@ -247,6 +272,32 @@ fn toml_path(p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_that_name_another_plugin_api_are_pruned() {
+        let target = tempfile::tempdir().unwrap();
+        let paths = ProjectPaths::new(PathBuf::from("/project"), target.path().to_path_buf());
+        let toolchain = RustToolchain::new(&paths);
+        let members = toolchain.workspace.join("members");
+        // Left by a checkout that is gone: cargo would fail every build on its missing path.
+        let stale = members.join("stale");
+        std::fs::create_dir_all(&stale).unwrap();
+        std::fs::write(
+            stale.join("Cargo.toml"),
+            "[dependencies]\nwitness-plugin-api = { path = \"/gone/guests-rust/plugin-api\" }\n",
+        )
+        .unwrap();
+        let fresh = members.join("fresh");
+        std::fs::create_dir_all(&fresh).unwrap();
+        let manifest = TEMPLATE_CARGO
+            .replace("{package}", "witness-guest-fresh")
+            .replace("{plugin_api}", &toml_path(&toolchain.plugin_api));
+        std::fs::write(fresh.join("Cargo.toml"), manifest).unwrap();
+
+        toolchain.write_workspace().unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.join("Cargo.toml").exists());
+    }
 
     #[test]
     fn fixture_names_become_package_names() {

@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use wasmtime::component::Component;
 
-use crate::host::{Host, HostOptions, InstanceSettings, parse_call};
-use crate::language::Language;
-use crate::paths::ProjectPaths;
-use crate::report;
-use crate::runner::{RunOptions, Session};
+use witness_harness::language::Language;
+use witness_harness::paths::ProjectPaths;
+use witness_harness::report;
+use witness_harness::runner::{RunOptions, Session};
+use witness_host::{Host, HostOptions, InstanceSettings, parse_call};
 
 /// The fixture whose calls are timed; it exists in every language.
 const CALL_FIXTURE: &str = "hello-plugin";
@@ -139,7 +139,7 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
     Ok(out)
 }
 
-fn trials_of(trials: &[crate::runner::TrialSpec], language: Language) -> Vec<String> {
+fn trials_of(trials: &[witness_harness::runner::TrialSpec], language: Language) -> Vec<String> {
     trials
         .iter()
         .filter(|t| t.language == language)

@@ -22,7 +22,11 @@ impl self::witness::plugin::host::Host for HostState {
         if let LogOutput::Stderr { plugin, min } = &self.settings.log
             && level as u8 >= *min
         {
-            eprintln!("[{plugin}] {}: {message}", level_name(level));
+            eprintln!(
+                "[{plugin}] {}: {}",
+                level_name(level),
+                crate::terminal::escape_controls(&message)
+            );
         }
         self.record_host_call(format!(
             "log({}, {})",

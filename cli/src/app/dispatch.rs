@@ -12,8 +12,9 @@ use clap::{Arg, Command};
 use wasmtime::component::Val;
 
 use super::store::{BUILT_IN, Installed, PluginStore};
-use crate::cache::hash::sha256_hex;
-use crate::host::CallOutcome;
+use witness_host::CallOutcome;
+use witness_host::cache::hash::sha256_hex;
+use witness_host::terminal::escape_controls;
 
 /// `base` (the built-in command line) with a subcommand for each installed plugin.
 pub fn command(base: Command, plugins: &[Installed]) -> Command {
@@ -24,25 +25,27 @@ pub fn command(base: Command, plugins: &[Installed]) -> Command {
             continue;
         }
         let mut sub = Command::new(m.name.clone())
-            .about(m.summary.clone())
+            .about(escape_controls(&m.summary).into_owned())
             .subcommand_required(true)
             .arg_required_else_help(true)
             .after_help(format!(
                 "Plugin {} {} ({}), installed in {}",
                 m.name,
-                m.version,
+                escape_controls(&m.version),
                 m.language,
                 plugin.dir.display()
             ));
         for c in &m.commands {
             sub = sub.subcommand(
-                Command::new(c.name.clone()).about(c.summary.clone()).arg(
-                    Arg::new("args")
-                        .value_name("ARGS")
-                        .num_args(0..)
-                        .trailing_var_arg(true)
-                        .allow_hyphen_values(true),
-                ),
+                Command::new(c.name.clone())
+                    .about(escape_controls(&c.summary).into_owned())
+                    .arg(
+                        Arg::new("args")
+                            .value_name("ARGS")
+                            .num_args(0..)
+                            .trailing_var_arg(true)
+                            .allow_hyphen_values(true),
+                    ),
             );
         }
         cmd = cmd.subcommand(sub);
@@ -78,14 +81,14 @@ pub fn run(
     let mut instance = host.instantiate(&loaded, &settings)?;
     let args = Val::List(args.into_iter().map(Val::String).collect());
     let record = instance.call_with("run", &[Val::String(command.to_string()), args])?;
-    print!("{}", record.stdout.text);
-    eprint!("{}", record.stderr.text);
+    print!("{}", escape_controls(&record.stdout.text));
+    eprint!("{}", escape_controls(&record.stderr.text));
     match record.outcome {
         CallOutcome::Returned(Some(Val::Result(Ok(value)))) => {
             if let Some(value) = value
                 && let Val::String(text) = *value
             {
-                println!("{text}");
+                println!("{}", escape_controls(&text));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -94,7 +97,7 @@ pub fn run(
                 Some(Val::String(text)) => text,
                 _ => "failed".to_string(),
             };
-            eprintln!("{name} {command}: {message}");
+            eprintln!("{name} {command}: {}", escape_controls(&message));
             Ok(ExitCode::FAILURE)
         }
         CallOutcome::Returned(other) => {

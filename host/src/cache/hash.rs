@@ -62,17 +62,27 @@ impl Fingerprint {
     }
 }
 
+/// The regular files under `dir`. A symbolic link or a special file is an error naming it:
+/// following one could walk in a loop or read a file that never ends (`/dev/zero`).
 fn collect_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> Result<()> {
     for entry in
         std::fs::read_dir(dir).with_context(|| format!("failed to list {}", dir.display()))?
     {
-        let path = entry
-            .with_context(|| format!("failed to list {}", dir.display()))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        if kind.is_dir() {
             collect_files(&path, files)?;
-        } else {
+        } else if kind.is_file() {
             files.push(path);
+        } else {
+            anyhow::bail!(
+                "{} is a symbolic link or a special file; only directories and regular files \
+                 are read",
+                path.display()
+            );
         }
     }
     Ok(())
@@ -146,6 +156,20 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, Fingerprint::new().text("a", "bc").finish());
         assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_symbolic_link_loop_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.wit"), "package a:b;").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let mut key = Fingerprint::new();
+        let err = match key.dir(dir.path()) {
+            Ok(_) => panic!("a loop was hashed"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("loop is a symbolic link"), "{err}");
     }
 
     #[test]

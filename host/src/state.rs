@@ -69,7 +69,8 @@ pub struct GrantedDir {
 pub struct Limits {
     /// Wall-clock time one call (or the instantiation) may take.
     pub time: std::time::Duration,
-    /// Bytes of linear memory the instance may grow to, all memories together.
+    /// Bytes the instance may allocate: all its linear memories together, and its tables'
+    /// elements at [`TABLE_ELEMENT_BYTES`] each.
     pub memory: u64,
     /// Bytes of stdout, and separately of stderr, kept per instance.
     pub output: usize,
@@ -85,12 +86,55 @@ impl Default for Limits {
     }
 }
 
-/// Enforces [`Limits::memory`]: a guest that grows past it traps (in every language the
-/// same way, rather than each runtime reporting its own out-of-memory error).
+/// How many core instances, linear memories and tables one plugin instance may create.
+/// wasmtime's defaults (10,000 each) would let a component reserve address space for
+/// thousands of memories; a real guest needs a handful (a componentize-py component, the
+/// largest here, creates about a dozen instances and two memories).
+pub const MAX_INSTANCES: usize = 256;
+/// See [`MAX_INSTANCES`].
+pub const MAX_MEMORIES: usize = 32;
+/// See [`MAX_INSTANCES`].
+pub const MAX_TABLES: usize = 256;
+
+/// The bytes one table element occupies in the host (a function reference is a pointer).
+pub const TABLE_ELEMENT_BYTES: u64 = 8;
+
+/// Enforces [`Limits::memory`] over everything one plugin instance allocates: every linear
+/// memory of every core instance in its store, and every table element at its size in the
+/// host. A guest that grows past it traps (in every language the same way, rather than each
+/// runtime reporting its own out-of-memory error). Also caps the number of instances,
+/// memories and tables.
 pub(super) struct MemoryLimiter {
     limit: u64,
+    /// Bytes of linear memory and table elements allocated so far in this store.
+    used: u64,
     /// Set when a growth was refused, so the trap can be named.
     pub(super) hit: bool,
+}
+
+impl MemoryLimiter {
+    pub(super) fn new(limit: u64) -> Self {
+        MemoryLimiter {
+            limit,
+            used: 0,
+            hit: false,
+        }
+    }
+
+    /// Accounts for `more` bytes, or refuses them when the budget would be exceeded.
+    fn grow(&mut self, what: &str, more: u64) -> wasmtime::Result<bool> {
+        let wanted = self.used.saturating_add(more);
+        if wanted > self.limit {
+            self.hit = true;
+            wasmtime::bail!(
+                "memory limit: growing {what} would bring the instance to {wanted} bytes, past \
+                 its {} bytes",
+                self.limit
+            );
+        }
+        self.used = wanted;
+        Ok(true)
+    }
 }
 
 impl wasmtime::ResourceLimiter for MemoryLimiter {
@@ -100,23 +144,60 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired as u64 > self.limit {
-            self.hit = true;
-            wasmtime::bail!(
-                "memory limit: growing from {current} to {desired} bytes exceeds {} bytes",
-                self.limit
-            );
-        }
-        Ok(true)
+        let more = (desired as u64).saturating_sub(current as u64);
+        self.grow("a linear memory", more)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 10_000_000)
+        let more = (desired as u64).saturating_sub(current as u64);
+        self.grow("a table", more.saturating_mul(TABLE_ELEMENT_BYTES))
+    }
+
+    fn instances(&self) -> usize {
+        MAX_INSTANCES
+    }
+
+    fn memories(&self) -> usize {
+        MAX_MEMORIES
+    }
+
+    fn tables(&self) -> usize {
+        MAX_TABLES
+    }
+}
+
+#[cfg(test)]
+mod limiter_tests {
+    use wasmtime::ResourceLimiter as _;
+
+    use super::*;
+
+    #[test]
+    fn every_memory_and_table_counts_against_one_budget() {
+        let mut limiter = MemoryLimiter::new(1000);
+        assert!(limiter.memory_growing(0, 400, None).unwrap());
+        assert!(limiter.memory_growing(0, 400, None).unwrap());
+        assert!(limiter.memory_growing(400, 500, None).unwrap());
+        assert!(!limiter.hit);
+        // 900 used: a third memory of 200 bytes does not fit, though it alone is small.
+        assert!(limiter.memory_growing(0, 200, None).is_err());
+        assert!(limiter.hit);
+        // Table elements count at their size: 12 elements are 96 bytes, 13 are 104.
+        let mut limiter = MemoryLimiter::new(100);
+        assert!(limiter.table_growing(0, 12, None).unwrap());
+        assert!(limiter.table_growing(12, 13, None).is_err());
+    }
+
+    #[test]
+    fn sizes_near_the_top_of_the_range_do_not_overflow() {
+        let mut limiter = MemoryLimiter::new(u64::MAX);
+        assert!(limiter.memory_growing(0, usize::MAX, None).unwrap());
+        assert!(limiter.table_growing(0, usize::MAX, None).unwrap());
     }
 }
 
@@ -129,7 +210,17 @@ pub struct HostState {
     pub(super) settings: InstanceSettings,
     pub(super) limiter: MemoryLimiter,
     host_calls: Vec<String>,
+    /// Host calls recorded over the instance's life, and their bytes: bounded like output.
+    recorded_calls: usize,
+    recorded_bytes: usize,
+    records_dropped: bool,
 }
+
+/// How many host calls one instance's record keeps, whatever their size.
+pub const MAX_HOST_CALL_RECORDS: usize = 10_000;
+
+/// The line that stands for the host calls an instance made past its record's bounds.
+pub const HOST_CALLS_TRUNCATED: &str = "(truncated: host calls past the limit were not recorded)";
 
 impl HostState {
     pub(super) fn new(wasi: WasiCtx, settings: InstanceSettings) -> Self {
@@ -138,18 +229,32 @@ impl HostState {
             http: WasiHttpCtx::new(),
             http_hooks: RefuseOutgoingHttp::default(),
             table: ResourceTable::new(),
-            limiter: MemoryLimiter {
-                limit: settings.limits.memory,
-                hit: false,
-            },
+            limiter: MemoryLimiter::new(settings.limits.memory),
             settings,
             host_calls: Vec::new(),
+            recorded_calls: 0,
+            recorded_bytes: 0,
+            records_dropped: false,
         }
     }
 
     /// Records one call the plugin made into the host, as text that does not depend on the
     /// plugin's language.
+    /// The record keeps at most [`MAX_HOST_CALL_RECORDS`] calls and `[limits] output` bytes
+    /// of them per instance; past that, one [`HOST_CALLS_TRUNCATED`] line stands for the rest,
+    /// so a plugin that logs in a loop cannot grow the host's memory without bound.
     pub(super) fn record_host_call(&mut self, call: String) {
+        if self.records_dropped {
+            return;
+        }
+        let bytes = self.recorded_bytes.saturating_add(call.len());
+        if self.recorded_calls >= MAX_HOST_CALL_RECORDS || bytes > self.settings.limits.output {
+            self.records_dropped = true;
+            self.host_calls.push(HOST_CALLS_TRUNCATED.to_string());
+            return;
+        }
+        self.recorded_calls += 1;
+        self.recorded_bytes = bytes;
         self.host_calls.push(call);
     }
 
@@ -203,11 +308,14 @@ impl WasiHttpHooks for RefuseOutgoingHttp {
         _options: Option<RequestOptions>,
         _response_errors: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
-        self.refused.push(format!(
-            "wasi:http {} {} refused",
-            request.method(),
-            request.uri()
-        ));
+        // Bounded like every record of host calls (a request line is short).
+        if self.refused.len() < MAX_HOST_CALL_RECORDS {
+            self.refused.push(format!(
+                "wasi:http {} {} refused",
+                request.method(),
+                request.uri()
+            ));
+        }
         Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
     }
 }

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::hash::sha256_hex;
-use super::{warn_once, write_atomically};
+use witness_host::cache::hash::sha256_hex;
+use witness_host::cache::{warn_once, write_atomically};
 
 /// The build cache in one directory.
 #[derive(Debug, Clone)]

@@ -9,12 +9,14 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::dispatch;
 use crate::app::store::PluginStore;
-use crate::host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
-use crate::language::Language;
-use crate::paths::ProjectPaths;
-use crate::report;
-use crate::runner::{RunOptions, Session};
-use crate::value::to_wave;
+use witness_harness::builder::{GuestBuilder, Placement};
+use witness_harness::language::Language;
+use witness_harness::paths::ProjectPaths;
+use witness_harness::report::{self, Format};
+use witness_harness::runner::{Invocation, RunOptions, Session};
+use witness_host::terminal::escape_controls;
+use witness_host::value::to_wave;
+use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
 
 /// witness: a WebAssembly plugin host and its cross-language conformance harness.
 ///
@@ -73,9 +75,14 @@ pub enum CliCommand {
         /// else all.
         #[arg(long, value_delimiter = ',', value_parser = parse_language)]
         lang: Vec<Language>,
-        /// The checkout whose fixtures/ to run (default: the one witness was built from).
+        /// The project whose fixtures/ to run (default: WITNESS_ROOT, else the nearest
+        /// directory at or above the current one that holds fixtures/).
         #[arg(long)]
         root: Option<PathBuf>,
+        /// How to print the results: human (the matrix and each failure), junit (JUnit XML)
+        /// or json (one JSON object per trial, then a summary).
+        #[arg(long, default_value = "human")]
+        format: Format,
         /// Only these fixtures, by directory name.
         fixtures: Vec<String>,
     },
@@ -177,8 +184,9 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
         CliCommand::Run {
             lang,
             root,
+            format,
             fixtures,
-        } => run_matrix(lang, root, fixtures),
+        } => run_matrix(lang, root, format, fixtures),
         CliCommand::Bench { lang } => {
             let mut options = RunOptions::from_env()?;
             if !lang.is_empty() {
@@ -231,7 +239,7 @@ fn plugin_action(action: PluginAction, store: &PluginStore) -> Result<ExitCode> 
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     m.name,
-                    m.version,
+                    escape_controls(&m.version),
                     m.language,
                     commands.join(","),
                     p.dir.display()
@@ -253,7 +261,7 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
     let dir = dir
         .canonicalize()
         .with_context(|| format!("no plugin project at {}", dir.display()))?;
-    let fixture = crate::fixture::Fixture::load(&dir);
+    let fixture = witness_harness::fixture::Fixture::load(&dir);
     let world = match &fixture.file {
         Ok(file) => file.world.clone(),
         Err(_) if !dir.join("fixture.toml").exists() => "plugin".to_string(),
@@ -264,7 +272,7 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
         anyhow::bail!("{} has no {}", dir.display(), lang.guest_file());
     }
     let paths = ProjectPaths::discover();
-    let wit = fixture.wit_dir(&paths.wit);
+    let wit = fixture.wit_dir(&paths.shared_wit()?);
     let output = output.unwrap_or_else(|| {
         paths
             .out
@@ -272,19 +280,19 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
             .join(&fixture.name)
             .join(format!("{lang}.wasm"))
     });
-    let mut options = RunOptions::from_env()?;
-    options.required.push(lang);
-    let session = Session::new(paths, options);
-    session.build_guest(
+    let builder = GuestBuilder::new(&paths, vec![lang]);
+    builder.build(
         &format!("{}::{lang}", fixture.name),
         lang,
-        &crate::toolchain::BuildRequest {
+        &witness_harness::toolchain::BuildRequest {
             fixture: &fixture.name,
             guest: &guest,
             wit: &wit,
             world: &world,
             output: &output,
         },
+        Placement::Copy,
+        &|_| true,
     )?;
     Ok(output)
 }
@@ -292,6 +300,7 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
 fn run_matrix(
     lang: Vec<Language>,
     root: Option<PathBuf>,
+    format: Format,
     fixtures: Vec<String>,
 ) -> Result<ExitCode> {
     let mut options = RunOptions::from_env()?;
@@ -299,19 +308,20 @@ fn run_matrix(
         options.languages = Some(lang);
     }
     options.fixtures = fixtures;
+    options.invocation = Invocation::Witness;
     let paths = match root {
         Some(root) => {
             let root = root
                 .canonicalize()
-                .with_context(|| format!("no checkout at {}", root.display()))?;
-            ProjectPaths::new(root.clone(), root.join("target"))
+                .with_context(|| format!("no project at {}", root.display()))?;
+            ProjectPaths::at(root)
         }
         None => ProjectPaths::discover(),
     };
     let session = Session::new(paths, options);
     let trials = session.trials()?;
     let results = session.run_all(&trials);
-    print!("{}", report::matrix(&results));
+    print!("{}", format.render(&results));
     let (_, failed, _) = report::counts(&results);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -336,18 +346,18 @@ fn call_once(
     let mut instance = host.instantiate(&loaded, &settings)?;
     let record = instance.call(&call, interface)?;
     for line in &record.host_calls {
-        eprintln!("host: {line}");
+        eprintln!("host: {}", escape_controls(line));
     }
-    print!("{}", record.stdout.text);
-    eprint!("{}", record.stderr.text);
+    print!("{}", escape_controls(&record.stdout.text));
+    eprint!("{}", escape_controls(&record.stderr.text));
     match record.outcome {
         CallOutcome::Returned(Some(value)) => {
-            println!("{}", to_wave(&value));
+            println!("{}", escape_controls(&to_wave(&value)));
             Ok(ExitCode::SUCCESS)
         }
         CallOutcome::Returned(None) => Ok(ExitCode::SUCCESS),
         CallOutcome::Trapped { kind, detail } => {
-            eprintln!("trap: {kind}\n{detail}");
+            eprintln!("trap: {kind}\n{}", escape_controls(&detail));
             Ok(ExitCode::FAILURE)
         }
     }

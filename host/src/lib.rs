@@ -5,11 +5,15 @@
 //! ([`PluginInstance::call`]) are the three steps every user of the host goes through; the
 //! compiled-code cache, the time limit and the memory limit each belong to one of them.
 
+pub mod cache;
 mod call;
+pub mod config;
 mod imports;
 mod instance;
 mod output;
 mod state;
+pub mod terminal;
+pub mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +32,10 @@ pub use call::{CallError, ParsedCall, parse_call, signature, type_name};
 pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
-pub use state::{GrantedDir, Grants, HostState, InstanceSettings, Limits, LogOutput};
+pub use state::{
+    GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState, InstanceSettings, Limits, LogOutput,
+    MAX_HOST_CALL_RECORDS, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES, TABLE_ELEMENT_BYTES,
+};
 
 /// How often the engine's epoch advances; time limits are counted in these ticks.
 pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -112,16 +119,18 @@ impl Host {
             config.allocation_strategy(pool);
         }
         let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
-        start_epoch_ticker(&engine);
+        start_epoch_ticker(&engine)?;
         let compiled = options
             .compiled_cache
             .as_ref()
             .map(|dir| CompiledCache::new(dir.clone(), &engine));
 
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+        // Asynchronous WASI: a guest blocked in a `poll` is a pending future, which the time
+        // limit can cancel (a synchronous poll would block the thread past any limit).
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .context("failed to add WASI preview 2 to the linker")?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .context("failed to add wasi:http to the linker")?;
         imports::PluginImports::add_to_linker::<HostState, HasSelf<HostState>>(
             &mut linker,
@@ -148,6 +157,15 @@ impl Host {
     /// says so; an import the host does not provide is named.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedComponent>> {
         let bytes = read_component(path)?;
+        let hash = sha256_hex(&bytes);
+        self.load_with(path, &hash, Some(bytes))
+    }
+
+    /// Like [`Host::load`] for bytes already read from `path` (named in messages): what is
+    /// checked is exactly what the caller goes on to use.
+    pub fn load_bytes(&self, path: &Path, bytes: Vec<u8>) -> Result<Arc<LoadedComponent>> {
+        check_is_component(&bytes)
+            .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
         let hash = sha256_hex(&bytes);
         self.load_with(path, &hash, Some(bytes))
     }
@@ -253,7 +271,8 @@ fn read_component(path: &Path) -> Result<Vec<u8>> {
 
 /// Advances `engine`'s epoch every [`EPOCH_TICK`] on a background thread, for as long as the
 /// engine lives; a call whose deadline passes traps with [`wasmtime::Trap::Interrupt`].
-fn start_epoch_ticker(engine: &Engine) {
+/// Without the thread there would be no time limit, so failing to start it is an error.
+fn start_epoch_ticker(engine: &Engine) -> Result<()> {
     let weak = engine.weak();
     std::thread::Builder::new()
         .name("witness-epoch".into())
@@ -264,7 +283,8 @@ fn start_epoch_ticker(engine: &Engine) {
                 std::thread::sleep(EPOCH_TICK);
             }
         })
-        .ok();
+        .map(drop)
+        .map_err(|e| anyhow::anyhow!("failed to start the thread that enforces time limits: {e}"))
 }
 
 /// Checks the WebAssembly header: components and core modules share the magic number and

@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use wasmtime::component::Val;
 
 use super::producers;
-use crate::cache::hash::sha256_hex;
-use crate::fixture::{GUEST_DIR, LimitOverrides, WasiGrants};
-use crate::host::{
+use witness_harness::fixture::{GUEST_DIR, LimitOverrides, WasiGrants};
+use witness_host::cache::hash::sha256_hex;
+use witness_host::{
     CallOutcome, GrantedDir, Grants, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput,
     check_plugin_world,
 };
@@ -161,8 +161,29 @@ impl PluginStore {
         (plugins, problems)
     }
 
-    /// The installed plugin `name`.
+    /// Takes the plugin directory's lock, held until the guard is dropped, so that
+    /// installs and removals of one directory happen one at a time.
+    fn lock(&self) -> Result<std::fs::File> {
+        std::fs::create_dir_all(&self.dir).with_context(|| {
+            format!("cannot create the plugin directory {}", self.dir.display())
+        })?;
+        let path = self.dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(file)
+    }
+
+    /// The installed plugin `name` (a plugin name, never a path).
     pub fn get(&self, name: &str) -> Result<Installed> {
+        if check_name(name).is_err() {
+            bail!("`{name}` is not a plugin name; `witness plugin list` shows the installed ones");
+        }
         let dir = self.dir.join(name);
         let manifest = read_manifest(&dir).map_err(|_| {
             anyhow!(
@@ -178,10 +199,11 @@ impl PluginStore {
     /// precompiled for this engine. An installed plugin of the same name is replaced only
     /// with `force`. Nothing installed is touched until the new plugin is complete.
     pub fn install(&self, wasm: &Path, force: bool) -> Result<Manifest> {
+        // One read: the bytes checked are the bytes installed, whatever happens to the file.
         let bytes =
             std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
         let host = self.host()?;
-        let loaded = host.load(wasm)?;
+        let loaded = host.load_bytes(wasm, bytes.clone())?;
         check_plugin_world(loaded.pre())
             .with_context(|| format!("cannot install {}", wasm.display()))?;
         let mut instance = host.instantiate(&loaded, &InstanceSettings::default())?;
@@ -197,8 +219,9 @@ impl PluginStore {
             }
         };
         let manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
-        check_name(&manifest.name)?;
+        check_manifest(&manifest).with_context(|| format!("cannot install {}", wasm.display()))?;
 
+        let _lock = self.lock()?;
         let target = self.dir.join(&manifest.name);
         if target.exists() && !force {
             bail!(
@@ -207,9 +230,6 @@ impl PluginStore {
                 target.display()
             );
         }
-        std::fs::create_dir_all(&self.dir).with_context(|| {
-            format!("cannot create the plugin directory {}", self.dir.display())
-        })?;
         let staging = tempfile::Builder::new()
             .prefix(".installing-")
             .tempdir_in(&self.dir)
@@ -222,22 +242,28 @@ impl PluginStore {
         std::fs::write(staging.path().join("plugin.wasm"), &bytes)?;
         let text = toml::to_string(&manifest)?;
         std::fs::write(staging.path().join("plugin.toml"), text)?;
-        let staged = staging.keep();
+        // Until the rename succeeds the staging directory is removed on every error.
+        let replaced = self.dir.join(format!(".replaced-{}", manifest.name));
         if target.exists() {
-            let old = self.dir.join(format!(".replaced-{}", manifest.name));
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(&target, &old)?;
-            std::fs::rename(&staged, &target)?;
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&staged, &target)?;
+            let _ = std::fs::remove_dir_all(&replaced);
+            std::fs::rename(&target, &replaced)
+                .with_context(|| format!("cannot move {} aside", target.display()))?;
         }
+        if let Err(e) = std::fs::rename(staging.path(), &target) {
+            if replaced.exists() {
+                let _ = std::fs::rename(&replaced, &target);
+            }
+            return Err(e).with_context(|| format!("cannot install into {}", target.display()));
+        }
+        let _ = staging.keep();
+        let _ = std::fs::remove_dir_all(&replaced);
         Ok(manifest)
     }
 
     /// Removes the installed plugin `name`.
     pub fn remove(&self, name: &str) -> Result<()> {
         let installed = self.get(name)?;
+        let _lock = self.lock()?;
         std::fs::remove_dir_all(&installed.dir)
             .with_context(|| format!("cannot remove {}", installed.dir.display()))
     }
@@ -289,20 +315,59 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     let manifest: Manifest =
         toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    check_manifest(&manifest).with_context(|| format!("{}", path.display()))?;
+    let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    if dir_name.as_deref() != Some(manifest.name.as_str()) {
+        bail!(
+            "{} names the plugin `{}`, but it lies in {} (a copied directory?); each plugin \
+             lives in the directory of its name",
+            path.display(),
+            manifest.name,
+            dir.display()
+        );
+    }
     if !dir.join("plugin.wasm").is_file() {
         bail!("{} is missing", dir.join("plugin.wasm").display());
     }
     Ok(manifest)
 }
 
-/// A plugin name must work as a subcommand and not shadow a built-in one.
-fn check_name(name: &str) -> Result<()> {
-    let valid = !name.is_empty()
+/// What `info()` said must make a command line: a usable plugin name, and command names that
+/// are usable, unique, and not clap's own `help`.
+fn check_manifest(manifest: &Manifest) -> Result<()> {
+    check_name(&manifest.name)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for command in &manifest.commands {
+        let name = &command.name;
+        if !is_command_name(name) {
+            bail!(
+                "the plugin has a command `{name}`, which is not a usable command name \
+                 (a-z, 0-9, -, _)"
+            );
+        }
+        if name == "help" {
+            bail!("the plugin has a command `help`, which witness keeps for the plugin's help");
+        }
+        if !seen.insert(name.as_str()) {
+            bail!("the plugin lists the command `{name}` twice");
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` can be a subcommand: lowercase ASCII letters, digits, `-` and `_`, not
+/// starting with `-`.
+fn is_command_name(name: &str) -> bool {
+    !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !name.starts_with('-');
-    if !valid {
+        && !name.starts_with('-')
+}
+
+/// A plugin name must work as a subcommand and not shadow a built-in one.
+fn check_name(name: &str) -> Result<()> {
+    if !is_command_name(name) {
         bail!(
             "the plugin calls itself `{name}`, which is not a usable command name (a-z, 0-9, -, _)"
         );
@@ -370,5 +435,34 @@ mod tests {
         );
         assert!(check_name("Hello World").is_err());
         assert!(check_name("").is_err());
+        assert!(check_name("../elsewhere").is_err());
+        assert!(check_name("/tmp").is_err());
+    }
+
+    fn manifest(commands: &[&str]) -> Manifest {
+        Manifest {
+            name: "p".into(),
+            version: "1".into(),
+            summary: String::new(),
+            language: "rust".into(),
+            sha256: String::new(),
+            commands: commands
+                .iter()
+                .map(|name| CommandInfo {
+                    name: name.to_string(),
+                    summary: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn command_names_must_be_unique_usable_and_not_help() {
+        assert!(check_manifest(&manifest(&["greet", "count"])).is_ok());
+        let err = |cmds: &[&str]| check_manifest(&manifest(cmds)).unwrap_err().to_string();
+        assert!(err(&["greet", "greet"]).contains("`greet` twice"));
+        assert!(err(&["help"]).contains("command `help`"));
+        assert!(err(&["two words"]).contains("not a usable command name"));
+        assert!(err(&[""]).contains("not a usable command name"));
     }
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use witness::language::Language;
-use witness::runner::RunOptions;
+use witness_harness::language::Language;
+use witness_harness::runner::RunOptions;
 
 struct Cli {
     plugins: tempfile::TempDir,
@@ -288,4 +288,90 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the plugin directory"));
+}
+
+#[test]
+fn plugin_inputs_that_would_break_the_command_line_are_refused() {
+    let cli = Cli::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let run_stub = "fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }";
+    let cases = [
+        (
+            "twice",
+            "[\"greet\", \"greet\"]",
+            "lists the command `greet` twice",
+        ),
+        ("helpful", "[\"help\"]", "has a command `help`"),
+        (
+            "spaced",
+            "[\"two words\"]",
+            "`two words`, which is not a usable command name",
+        ),
+    ];
+    for (name, commands, expected) in cases {
+        let guest = format!(
+            "struct P;\nimpl Guest for P {{\n    fn info() -> PluginInfo {{\n        \
+             let commands = {commands}.into_iter().map(|c: &str| witness::plugin::types::Command {{ \
+             name: c.into(), summary: String::new() }}).collect();\n        \
+             PluginInfo {{ name: \"{name}\".into(), version: \"1\".into(), summary: String::new(), commands }}\n    \
+             }}\n    {run_stub}\n}}\nexport!(P);\n"
+        );
+        let wasm = build_rust_project(&cli, scratch.path(), name, &guest, None);
+        let (ok, _, err) = cli.run(&["plugin", "install", wasm.to_str().unwrap()]);
+        assert!(!ok && err.contains(expected), "{name}: {err}");
+        assert!(
+            !cli.plugins.path().join(name).exists(),
+            "{name} was installed"
+        );
+    }
+
+    // Several installs of one plugin at once: one after the other, none lost, nothing left.
+    let good = build(&cli, Language::Rust, scratch.path()).expect("Rust is always available");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("witness"))
+                .args(["--plugin-dir", cli.plugins.path().to_str().unwrap()])
+                .args(["plugin", "install", "--force", good.to_str().unwrap()])
+                .output()
+        })
+        .collect();
+    for child in children {
+        let out = child.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(cli.plugins.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".installing-") || n.starts_with(".replaced-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A copy of an installed plugin under another directory name would be a second `hello`
+    // subcommand: it is reported and skipped, and `hello` still runs.
+    let copy = cli.plugins.path().join("hello-copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    for file in ["plugin.wasm", "plugin.toml"] {
+        std::fs::copy(cli.plugins.path().join("hello").join(file), copy.join(file)).unwrap();
+    }
+    let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
+    assert!(ok && out.contains("Hello, Ben!"), "{err}");
+    assert!(
+        err.contains("names the plugin `hello`, but it lies in"),
+        "{err}"
+    );
+
+    // `plugin remove` takes a name, never a path.
+    let outside = scratch.path().join("keep-me");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("plugin.toml"), "").unwrap();
+    for path in ["../keep-me", outside.to_str().unwrap(), "."] {
+        let (ok, _, err) = cli.run(&["plugin", "remove", path]);
+        assert!(!ok && err.contains("is not a plugin name"), "{path}: {err}");
+    }
+    assert!(outside.join("plugin.toml").exists());
+    assert!(cli.plugins.path().join("hello/plugin.wasm").exists());
 }

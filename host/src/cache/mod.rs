@@ -7,7 +7,6 @@
 //! by another wasmtime is rebuilt; a directory that cannot be written is worked around
 //! uncached. Each kind of problem is reported once per process on stderr.
 
-pub mod build;
 pub mod compiled;
 pub mod hash;
 pub mod incremental;

@@ -1,11 +1,53 @@
-//! Reporting trial results apart from running them: the fixture × language matrix that
-//! `witness run` prints, followed by each failure's message.
+//! Reporting trial results apart from running them, one reporter per format over the same
+//! [`TrialResult`]s: the fixture × language matrix that `witness run` prints with each
+//! failure's message (here), JUnit XML ([`junit`]) and JSON lines ([`json`]).
+
+pub mod json;
+pub mod junit;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::language::Language;
 use crate::runner::{TrialResult, TrialStatus};
+
+/// The formats `witness run --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// The matrix and each failure in full, for people.
+    #[default]
+    Human,
+    /// JUnit XML: one `testcase` per trial, for CI systems.
+    Junit,
+    /// One JSON object per trial and a summary line, for tools.
+    Json,
+}
+
+impl Format {
+    /// The report of `results` in this format.
+    pub fn render(self, results: &[TrialResult]) -> String {
+        match self {
+            Format::Human => matrix(results),
+            Format::Junit => junit::report(results),
+            Format::Json => json::lines(results),
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "human" => Ok(Format::Human),
+            "junit" => Ok(Format::Junit),
+            "json" => Ok(Format::Json),
+            other => Err(format!(
+                "`{other}` is not a report format (human, junit, json)"
+            )),
+        }
+    }
+}
 
 /// The matrix of `results`: one row per fixture, one column per language that ran, each cell
 /// `pass`, `FAIL` or `skip` with its time; then the failures and skip reasons in full.
@@ -49,11 +91,13 @@ pub fn matrix(results: &[TrialResult]) -> String {
     writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped").ok();
     for r in results {
         match &r.status {
-            TrialStatus::Failed(message) => {
+            TrialStatus::Failed(failure) => {
                 writeln!(
                     out,
-                    "\n---- {}::{} FAILED ----\n{message}",
-                    r.fixture, r.language
+                    "\n---- {}::{} FAILED ----\n{}",
+                    r.fixture,
+                    r.language,
+                    failure.render(&r.fixture, r.language)
                 )
                 .ok();
             }
@@ -119,7 +163,11 @@ mod tests {
             result(
                 "plugin",
                 Language::Rust,
-                TrialStatus::Failed("it broke".into()),
+                TrialStatus::Failed(std::sync::Arc::new(crate::error::TrialFailure {
+                    error: crate::error::TrialError::Panicked("it broke".into()),
+                    context: Default::default(),
+                    detail: None,
+                })),
             ),
         ]);
         let lines: Vec<&str> = text.lines().collect();
@@ -131,7 +179,8 @@ mod tests {
         assert!(lines[1].contains("skip 1.5s"));
         assert!(lines[2].contains("FAIL 1.5s") && lines[2].contains(" - "));
         assert!(text.contains("1 passed, 1 failed, 1 skipped"));
-        assert!(text.contains("plugin::rust FAILED ----\nit broke"));
+        assert!(text.contains("plugin::rust FAILED ----\nfixture `plugin` in rust\n"));
+        assert!(text.contains("\nthe trial panicked (a bug in witness): it broke\n"));
         assert!(text.contains("greeting::python skipped: no python3"));
     }
 }

@@ -1,5 +1,12 @@
 //! One instantiated component in its own store, and calls into it: each call's result or
 //! trap, with the stdout, stderr and host calls it produced.
+//!
+//! The time limit holds wherever the guest is. Instantiation and every call run as futures
+//! (`instantiate_async`, `call_async`, WASI linked asynchronously) on the instance's own
+//! single-threaded tokio runtime, under a `tokio::time::timeout` of the limit: a guest asleep
+//! or blocked in a host call (a WASI `poll`, `time.sleep`) is cancelled there when the limit
+//! passes, and a guest spinning in wasm code is stopped by epoch interruption at the same
+//! deadline. Either way the call ends as `timed out after …`, and the instance is dead.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,6 +25,7 @@ use super::state::{HostState, InstanceSettings, Limits};
 
 /// A component instance ready for calls. Calls run in order and share the instance's state.
 pub struct PluginInstance {
+    runtime: tokio::runtime::Runtime,
     store: Store<HostState>,
     instance: Instance,
     component: Component,
@@ -149,10 +157,20 @@ impl PluginInstance {
         let mut store = Store::new(engine, HostState::new(wasi.build(), settings.clone()));
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(epoch_ticks(limits.time));
-        let instance = pre
-            .instantiate(&mut store)
-            .context("failed to instantiate the component")?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .context("failed to start the instance's runtime")?;
+        let instantiating = pre.instantiate_async(&mut store);
+        let instance = match runtime.block_on(tokio::time::timeout(limits.time, instantiating)) {
+            Ok(instance) => instance.context("failed to instantiate the component")?,
+            Err(_) => anyhow::bail!(
+                "failed to instantiate the component: {}",
+                TrapKind::TimeLimit(limits.time)
+            ),
+        };
         Ok(PluginInstance {
+            runtime,
             store,
             instance,
             component: component.clone(),
@@ -200,12 +218,25 @@ impl PluginInstance {
 
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
         let mut results = vec![Val::Bool(false); ty.results().len()];
-        self.store.set_epoch_deadline(epoch_ticks(self.limits.time));
-        let outcome = match func.call(&mut self.store, args, &mut results) {
-            Ok(()) => CallOutcome::Returned(results.pop()),
-            Err(err) => CallOutcome::Trapped {
+        let limit = self.limits.time;
+        self.store.set_epoch_deadline(epoch_ticks(limit));
+        let calling = func.call_async(&mut self.store, args, &mut results);
+        let ended = self.runtime.block_on(tokio::time::timeout(limit, calling));
+        let outcome = match ended {
+            Ok(Ok(())) => CallOutcome::Returned(results.pop()),
+            Ok(Err(err)) => CallOutcome::Trapped {
                 kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
                 detail: format!("{err:?}"),
+            },
+            // Cancelled where it waited (a host call, such as a WASI poll): the call future
+            // is dropped, and with it the guest's stack.
+            Err(_) => CallOutcome::Trapped {
+                kind: TrapKind::TimeLimit(limit),
+                detail: format!(
+                    "the call was still running after {} (waiting in a host call) and was \
+                     cancelled",
+                    humantime::format_duration(limit)
+                ),
             },
         };
         CallRecord {
@@ -273,7 +304,23 @@ impl PluginInstance {
     }
 }
 
-/// The number of epoch ticks in `time`, at least one.
+/// The number of epoch ticks in `time`, at least one, and small enough that the engine's
+/// epoch plus it cannot overflow, whatever limit a user wrote.
 fn epoch_ticks(time: std::time::Duration) -> u64 {
-    (time.as_nanos() / EPOCH_TICK.as_nanos()).max(1) as u64
+    let ticks = time.as_nanos() / EPOCH_TICK.as_nanos();
+    u64::try_from(ticks)
+        .unwrap_or(u64::MAX)
+        .clamp(1, u64::MAX / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_ticks_round_down_to_at_least_one_and_never_overflow() {
+        assert_eq!(epoch_ticks(std::time::Duration::ZERO), 1);
+        assert_eq!(epoch_ticks(std::time::Duration::from_millis(200)), 20);
+        assert_eq!(epoch_ticks(std::time::Duration::MAX), u64::MAX / 2);
+    }
 }

@@ -1,0 +1,10 @@
+//! The `witness` binary: the conformance matrix, one-off calls, the plugin application and
+//! benchmarks, over the [`witness_harness`] and [`witness_host`] libraries.
+
+mod app;
+mod bench;
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

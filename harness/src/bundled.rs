@@ -1,0 +1,175 @@
+//! The files witness carries inside itself, so that an installed `witness` builds guests in
+//! any project: the plugin API's WIT, the Rust plugin-api crate and its lock file, the
+//! pinned JavaScript toolchain (package files, bundler, SDK) and the pinned Python toolchain
+//! (requirements, SDK). Each group is written on first use to
+//! `<base>/bundled/<group>-<hash>/` (the base is the cache, or `target/witness/` for the
+//! Rust SDK), named by a hash of its contents, so a new witness never uses an older copy and
+//! an unchanged one is written once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use witness_host::cache::hash::Fingerprint;
+
+/// A group of files written together, each `(relative path, contents)`.
+pub struct Bundle {
+    /// The group's name, the start of its directory's name.
+    pub name: &'static str,
+    /// Its files.
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+/// The plugin API (`wit/`) and the Rust SDK (`guests-rust/`), laid out as in the witness
+/// repository: the plugin-api crate finds the WIT at `../../wit`.
+pub const RUST_SDK: Bundle = Bundle {
+    name: "rust-sdk",
+    files: &[
+        ("wit/plugin.wit", include_str!("../../wit/plugin.wit")),
+        (
+            "guests-rust/Cargo.lock",
+            include_str!("../../guests-rust/Cargo.lock"),
+        ),
+        (
+            "guests-rust/plugin-api/Cargo.toml",
+            include_str!("../../guests-rust/plugin-api/Cargo.toml"),
+        ),
+        (
+            "guests-rust/plugin-api/src/lib.rs",
+            include_str!("../../guests-rust/plugin-api/src/lib.rs"),
+        ),
+    ],
+};
+
+/// The plugin API alone: the WIT a project without its own `wit/` builds against.
+pub const PLUGIN_WIT: Bundle = Bundle {
+    name: "wit",
+    files: &[("plugin.wit", include_str!("../../wit/plugin.wit"))],
+};
+
+/// The pinned JavaScript toolchain and SDK (`guests-js/`); `npm ci` installs it in place.
+pub const JS: Bundle = Bundle {
+    name: "js",
+    files: &[
+        ("package.json", include_str!("../../guests-js/package.json")),
+        (
+            "package-lock.json",
+            include_str!("../../guests-js/package-lock.json"),
+        ),
+        ("bundle.mjs", include_str!("../../guests-js/bundle.mjs")),
+        (
+            "witness-plugin.js",
+            include_str!("../../guests-js/witness-plugin.js"),
+        ),
+    ],
+};
+
+/// The pinned Python toolchain and SDK (`guests-python/`).
+pub const PYTHON: Bundle = Bundle {
+    name: "python",
+    files: &[
+        (
+            "requirements.txt",
+            include_str!("../../guests-python/requirements.txt"),
+        ),
+        (
+            "witness_plugin.py",
+            include_str!("../../guests-python/witness_plugin.py"),
+        ),
+    ],
+};
+
+impl Bundle {
+    /// Where this group lives under `base`: `bundled/<name>-<hash of its files>`.
+    pub fn dir(&self, base: &Path) -> PathBuf {
+        let mut key = Fingerprint::new();
+        for (path, contents) in self.files {
+            key.text(path, contents);
+        }
+        let hash = key.finish();
+        base.join("bundled")
+            .join(format!("{}-{}", self.name, &hash[..16]))
+    }
+
+    /// Writes the group under `base` unless it is there already, and returns its
+    /// directory. The files are written to a temporary directory and renamed into place, so
+    /// a concurrent reader sees all of them or none.
+    pub fn materialise(&self, base: &Path) -> Result<PathBuf> {
+        let dir = self.dir(base);
+        if dir.is_dir() {
+            return Ok(dir);
+        }
+        let parent = dir.parent().context("a bundle directory has no parent")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("failed to create {}", parent.display()))?;
+        let scratch = tempfile::Builder::new()
+            .prefix(".writing-")
+            .tempdir_in(parent)
+            .with_context(|| format!("failed to create a directory in {}", parent.display()))?;
+        for (path, contents) in self.files {
+            let file = scratch.path().join(path);
+            if let Some(folder) = file.parent() {
+                std::fs::create_dir_all(folder)
+                    .with_context(|| format!("failed to create {}", folder.display()))?;
+            }
+            std::fs::write(&file, contents)
+                .with_context(|| format!("failed to write {}", file.display()))?;
+        }
+        let written = scratch.keep();
+        if let Err(err) = std::fs::rename(&written, &dir) {
+            let _ = std::fs::remove_dir_all(&written);
+            // Another process wrote the same files first: theirs are as good as ours.
+            if !dir.is_dir() {
+                return Err(err).with_context(|| format!("failed to write {}", dir.display()));
+            }
+        }
+        Ok(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_is_written_once_with_every_file() {
+        let cache = tempfile::tempdir().unwrap();
+        let dir = JS.materialise(cache.path()).unwrap();
+        for (path, contents) in JS.files {
+            assert_eq!(std::fs::read_to_string(dir.join(path)).unwrap(), *contents);
+        }
+        std::fs::write(dir.join("marker"), "kept").unwrap();
+        assert_eq!(JS.materialise(cache.path()).unwrap(), dir);
+        assert!(
+            dir.join("marker").is_file(),
+            "an existing bundle is not rewritten"
+        );
+    }
+
+    #[test]
+    fn bundles_with_other_contents_live_apart() {
+        let cache = Path::new("/cache");
+        assert_ne!(JS.dir(cache), PYTHON.dir(cache));
+        let changed = Bundle {
+            name: "js",
+            files: &[("package.json", "{}")],
+        };
+        assert_ne!(JS.dir(cache), changed.dir(cache));
+    }
+
+    #[test]
+    fn the_rust_sdk_finds_the_wit_where_the_crate_expects_it() {
+        let lib = RUST_SDK
+            .files
+            .iter()
+            .find(|(path, _)| *path == "guests-rust/plugin-api/src/lib.rs")
+            .map(|(_, text)| *text)
+            .unwrap();
+        assert!(lib.contains(r#"path: "../../wit""#));
+        assert!(
+            RUST_SDK
+                .files
+                .iter()
+                .any(|(path, _)| *path == "wit/plugin.wit")
+        );
+    }
+}

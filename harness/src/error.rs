@@ -1,0 +1,319 @@
+//! Why a trial failed, as types a reporter can branch on: [`TrialError`] names the step that
+//! failed and carries what a user needs to act on it (the file, the call, both sides of a
+//! difference, the error chain); [`TrialFailure`] adds where to look and the
+//! language-specific detail that stays out of the shared snapshot.
+//!
+//! The human text of every error is its `Display` (with `{:#}` for the whole chain, as
+//! [`TrialFailure::render`] prints it); the JSON and JUnit reporters use [`TrialError::kind`]
+//! and the same text.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::language::Language;
+
+/// An error several trials share (one toolchain set-up failing fails every trial of that
+/// language), kept with its chain.
+#[derive(Debug, Clone)]
+pub struct SharedError(pub Arc<anyhow::Error>);
+
+impl fmt::Display for SharedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for SharedError {}
+
+impl From<anyhow::Error> for SharedError {
+    fn from(err: anyhow::Error) -> Self {
+        SharedError(Arc::new(err))
+    }
+}
+
+/// A fixture.toml (or another fixture file) that is wrong: the file, the line where known,
+/// and what is wrong.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct FixtureFileError {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line, where the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Why a guest could not be built.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum BuildError {
+    /// The language's toolchain is not installed and the language is required.
+    #[error("the {language} toolchain is missing and {language} is required: {reason}")]
+    ToolchainMissing {
+        /// The language.
+        language: Language,
+        /// What is missing and how to get it.
+        reason: String,
+    },
+    /// The language's toolchain could not be installed or checked.
+    #[error("failed to prepare the {language} toolchain: {source}")]
+    ToolchainSetup {
+        /// The language.
+        language: Language,
+        /// What went wrong.
+        source: SharedError,
+    },
+    /// The toolchain ran and failed: the guest does not compile, or does not fit its world.
+    #[error("failed to build {}: {source}", guest.display())]
+    Failed {
+        /// The guest source file.
+        guest: PathBuf,
+        /// The tool's error, with its command line and output.
+        source: SharedError,
+    },
+    /// The build cache or the artifact directory failed in a way that cannot be worked
+    /// around.
+    #[error("{0}")]
+    Io(SharedError),
+}
+
+/// One call whose result is not the fixture's `expect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The call's 1-based position among the fixture's `[[call]]`s.
+    pub call: usize,
+    /// The WAVE call expression.
+    pub invoke: String,
+    /// The `expect` text, as WAVE (normalised where it parsed).
+    pub expected: String,
+    /// What happened instead: a WAVE value, `nothing`, or `trap: <kind>`.
+    pub actual: String,
+    /// Why the two could not be compared, where they could not (an `expect` that is not a
+    /// value of the result type).
+    pub problem: Option<String>,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[[call]] #{} `{}`: ", self.call, self.invoke)?;
+        match &self.problem {
+            Some(problem) => write!(f, "{problem}"),
+            None => write!(f, "expected {}, got {}", self.expected, self.actual),
+        }
+    }
+}
+
+/// How an outcome disagrees with a snapshot.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SnapshotError {
+    /// The outcome differs from the stored snapshot; insta wrote the new one beside it.
+    #[error(
+        "outcome differs from the snapshot {}:\n{diff}\nto accept the new outcome: {accept}",
+        path.display()
+    )]
+    Differs {
+        /// The snapshot file.
+        path: PathBuf,
+        /// A unified diff, snapshot first.
+        diff: String,
+        /// The commands that accept the new outcome.
+        accept: String,
+    },
+    /// There is no snapshot yet.
+    #[error("no snapshot yet at {}; the outcome is:\n{}\nto accept it: {accept}", path.display(), crate::outcome::indent(outcome))]
+    Missing {
+        /// Where the snapshot goes.
+        path: PathBuf,
+        /// The outcome text.
+        outcome: String,
+        /// The commands that accept it.
+        accept: String,
+    },
+    /// Another language of the fixture matched the snapshot in this run, and this one
+    /// differs from it.
+    #[error(
+        "{language} disagrees with {other}, which matched {} in this run:\n{diff}",
+        path.display()
+    )]
+    DisagreesWith {
+        /// This trial's language.
+        language: Language,
+        /// The language that matched first.
+        other: Language,
+        /// The snapshot file.
+        path: PathBuf,
+        /// A unified diff, the other language first.
+        diff: String,
+    },
+    /// A language with its own snapshot gives the shared outcome again.
+    #[error(
+        "{language} now agrees with the shared snapshot {}; remove `{language} = ...` from \
+         [own-snapshot] in {}",
+        shared.display(),
+        fixture_file.display()
+    )]
+    OwnSnapshotAgrees {
+        /// The language.
+        language: Language,
+        /// The shared snapshot it agrees with.
+        shared: PathBuf,
+        /// The fixture.toml that lists it.
+        fixture_file: PathBuf,
+    },
+}
+
+/// Why a trial failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TrialError {
+    /// The fixture is wrong: its fixture.toml, its world, a call that does not parse.
+    #[error(transparent)]
+    BadFixture(#[from] FixtureFileError),
+    /// The fixture lists a language whose guest file is not there.
+    #[error(
+        "{} is missing (fixture.toml lists {language}, or the fixture has no guest file)",
+        guest.display()
+    )]
+    MissingGuest {
+        /// The language.
+        language: Language,
+        /// The guest file that should exist.
+        guest: PathBuf,
+    },
+    /// The guest was not built.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The host could not be started, or could not load or instantiate the component (not
+    /// a component, another world, a trap in its start-up).
+    #[error("{step}: {source}")]
+    Host {
+        /// What was being done, such as `failed to load target/witness/x/js.wasm`.
+        step: String,
+        /// The host's error.
+        source: SharedError,
+    },
+    /// A call could not be made (no such export, arguments that do not fit its signature).
+    /// A call that traps is not this: a trap is an outcome, recorded in the snapshot.
+    #[error("fixture.toml [[call]] #{call} `{invoke}`: {source}")]
+    Call {
+        /// The call's 1-based position.
+        call: usize,
+        /// The WAVE call expression.
+        invoke: String,
+        /// The host's error.
+        source: SharedError,
+    },
+    /// Results that are not what `expect` says.
+    #[error(
+        "fixture.toml expectations not met:\n  {}",
+        mismatches.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  ")
+    )]
+    Expectations {
+        /// Every call that differs.
+        mismatches: Vec<Mismatch>,
+    },
+    /// The outcome disagrees with the snapshot.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// The trial panicked: a bug in witness, reported instead of taking the run down.
+    #[error("the trial panicked (a bug in witness): {0}")]
+    Panicked(String),
+}
+
+impl TrialError {
+    /// A stable name of the kind of failure, for machine-readable reports.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TrialError::BadFixture(_) => "bad-fixture",
+            TrialError::MissingGuest { .. } => "missing-guest",
+            TrialError::Build(BuildError::ToolchainMissing { .. }) => "toolchain-missing",
+            TrialError::Build(BuildError::ToolchainSetup { .. }) => "toolchain-setup",
+            TrialError::Build(BuildError::Failed { .. }) => "build-failed",
+            TrialError::Build(BuildError::Io(_)) => "io",
+            TrialError::Host { .. } => "host",
+            TrialError::Call { .. } => "call",
+            TrialError::Expectations { .. } => "expectations",
+            TrialError::Snapshot(SnapshotError::Differs { .. }) => "snapshot-differs",
+            TrialError::Snapshot(SnapshotError::Missing { .. }) => "snapshot-missing",
+            TrialError::Snapshot(SnapshotError::DisagreesWith { .. }) => "languages-disagree",
+            TrialError::Snapshot(SnapshotError::OwnSnapshotAgrees { .. }) => "own-snapshot-agrees",
+            TrialError::Panicked(_) => "panicked",
+        }
+    }
+
+    /// The error of a host step, such as loading or instantiating.
+    pub fn host(step: impl Into<String>, source: anyhow::Error) -> Self {
+        TrialError::Host {
+            step: step.into(),
+            source: source.into(),
+        }
+    }
+
+    /// The first line of the message: a summary for a JUnit `message` attribute.
+    pub fn summary(&self) -> String {
+        self.to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(':')
+            .to_string()
+    }
+}
+
+/// Where to look when a trial failed: the files involved and the commands that rerun it.
+#[derive(Debug, Clone, Default)]
+pub struct FailureContext {
+    /// The fixture's fixture.toml.
+    pub fixture_file: PathBuf,
+    /// The guest source file.
+    pub guest: PathBuf,
+    /// The built component, where one was built.
+    pub component: Option<PathBuf>,
+    /// The command that reruns just this trial.
+    pub rerun: String,
+    /// A `witness call` line that runs the fixture's first call by hand, where there is a
+    /// component and a call.
+    pub one_call: Option<String>,
+}
+
+/// A failed trial: what went wrong, where to look, and the language-specific detail (traps'
+/// backtraces and their stderr) that the shared snapshot leaves out.
+#[derive(Debug, Clone)]
+pub struct TrialFailure {
+    /// What went wrong.
+    pub error: TrialError,
+    /// Where to look.
+    pub context: FailureContext,
+    /// The language-specific detail of the calls that ran, if there is any.
+    pub detail: Option<String>,
+}
+
+impl TrialFailure {
+    /// The human text: the trial, where to look, the error, then the detail.
+    pub fn render(&self, fixture: &str, language: Language) -> String {
+        use std::fmt::Write as _;
+        let c = &self.context;
+        let mut text = String::new();
+        writeln!(text, "fixture `{fixture}` in {language}").ok();
+        writeln!(text, "  fixture file: {}", c.fixture_file.display()).ok();
+        writeln!(text, "  guest: {}", c.guest.display()).ok();
+        if let Some(component) = &c.component {
+            writeln!(text, "  component: {}", component.display()).ok();
+        }
+        writeln!(text, "  rerun: {}", c.rerun).ok();
+        if let Some(one_call) = &c.one_call {
+            writeln!(text, "  one call: {one_call}").ok();
+        }
+        writeln!(text, "\n{}", self.error).ok();
+        if let Some(detail) = &self.detail {
+            writeln!(
+                text,
+                "language-specific detail:\n{}",
+                crate::outcome::indent(detail)
+            )
+            .ok();
+        }
+        // The error and the detail quote the guest (its output, its messages).
+        witness_host::terminal::escape_controls(&text).into_owned()
+    }
+}

@@ -1,0 +1,55 @@
+//! JSON lines: one object per trial, then one summary object, each on its own line.
+//!
+//! ```json
+//! {"type":"trial","name":"greeting::js","fixture":"greeting","language":"js","status":"failed","duration":0.31,"kind":"snapshot-differs","message":"…","fixture_file":"…","guest":"…","component":"…","rerun":"…","detail":null}
+//! {"type":"summary","passed":26,"failed":1,"skipped":0}
+//! ```
+//!
+//! `kind` is one of the stable names of [`TrialError::kind`](crate::error::TrialError::kind);
+//! `message` is the human text of the error.
+
+use serde_json::{Value, json};
+
+use crate::runner::{TrialResult, TrialStatus};
+
+/// The JSON lines of `results`.
+pub fn lines(results: &[TrialResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        let mut object = json!({
+            "type": "trial",
+            "name": format!("{}::{}", r.fixture, r.language),
+            "fixture": r.fixture,
+            "language": r.language.name(),
+            "duration": r.duration.as_secs_f64(),
+        });
+        let fields = match &r.status {
+            TrialStatus::Passed => json!({"status": "passed"}),
+            TrialStatus::Skipped(reason) => json!({"status": "skipped", "reason": reason}),
+            TrialStatus::Failed(failure) => {
+                let c = &failure.context;
+                json!({
+                    "status": "failed",
+                    "kind": failure.error.kind(),
+                    "message": failure.error.to_string(),
+                    "fixture_file": c.fixture_file,
+                    "guest": c.guest,
+                    "component": c.component,
+                    "rerun": c.rerun,
+                    "detail": failure.detail,
+                })
+            }
+        };
+        if let (Value::Object(object), Value::Object(fields)) = (&mut object, fields) {
+            object.extend(fields);
+        }
+        out.push_str(&object.to_string());
+        out.push('\n');
+    }
+    let (passed, failed, skipped) = super::counts(results);
+    let summary =
+        json!({"type": "summary", "passed": passed, "failed": failed, "skipped": skipped});
+    out.push_str(&summary.to_string());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,40 @@
+//! JUnit XML: one `testsuite` named `witness`, one `testcase` per trial named
+//! `<fixture>::<language>` with the language as its class name; a failure carries the first
+//! line of its error as `message`, its kind as `type` and the whole human text as its body; a
+//! skipped trial carries its reason.
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::runner::{TrialResult, TrialStatus};
+
+/// The JUnit XML report of `results`.
+pub fn report(results: &[TrialResult]) -> String {
+    let mut suite = TestSuite::new("witness");
+    for r in results {
+        let status = match &r.status {
+            TrialStatus::Passed => TestCaseStatus::success(),
+            TrialStatus::Failed(failure) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(failure.error.summary())
+                    .set_type(failure.error.kind())
+                    .set_description(failure.render(&r.fixture, r.language));
+                status
+            }
+            TrialStatus::Skipped(reason) => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(reason.as_str());
+                status
+            }
+        };
+        let mut case = TestCase::new(format!("{}::{}", r.fixture, r.language), status);
+        case.set_classname(r.language.name()).set_time(r.duration);
+        suite.add_test_case(case);
+    }
+    let mut report = Report::new("witness");
+    report.add_test_suite(suite);
+    // Serialising an in-memory report writes to a String and cannot fail.
+    report
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- failed to write the JUnit report: {e} -->\n"))
+}

@@ -1,0 +1,119 @@
+//! Settings a plugin's user writes in TOML, shared by fixture.toml and the plugin
+//! application's config.toml: the `[wasi]` grants and the `[limits]` overrides.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::Limits;
+
+/// The `[wasi]` table: what a plugin is granted (in fixture.toml or a plugin's config).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WasiGrants {
+    /// Command-line arguments.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Environment variables.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Text on stdin.
+    #[serde(default)]
+    pub stdin: Option<String>,
+    /// A directory of the fixture, copied into a fresh temporary directory and preopened at
+    /// [`GUEST_DIR`].
+    #[serde(default)]
+    pub dir: Option<String>,
+}
+
+/// Where a granted directory appears inside the plugin.
+pub const GUEST_DIR: &str = "/data";
+
+/// The longest `[limits] time` accepted: a day per call.
+pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// The `[limits]` table.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitOverrides {
+    /// Time per call, such as `"2s"` or `"500ms"`.
+    #[serde(default, deserialize_with = "duration")]
+    pub time: Option<std::time::Duration>,
+    /// Linear memory, such as `"64 MiB"`.
+    #[serde(default, deserialize_with = "size")]
+    pub memory: Option<u64>,
+    /// Captured stdout and stderr, each, such as `"4 KiB"`.
+    #[serde(default, deserialize_with = "size")]
+    pub output: Option<u64>,
+}
+
+impl LimitOverrides {
+    /// The default limits with these overrides applied.
+    pub fn apply(&self) -> Limits {
+        let mut limits = Limits::default();
+        if let Some(time) = self.time {
+            limits.time = time;
+        }
+        if let Some(memory) = self.memory {
+            limits.memory = memory;
+        }
+        if let Some(output) = self.output {
+            limits.output = usize::try_from(output).unwrap_or(usize::MAX);
+        }
+        limits
+    }
+}
+
+fn duration<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    let time = humantime::parse_duration(&text).map_err(|e| {
+        serde::de::Error::custom(format!("`{text}` is not a duration like \"2s\": {e}"))
+    })?;
+    if time > MAX_TIME {
+        return Err(serde::de::Error::custom(format!(
+            "`{text}` is longer than the longest time limit, {}",
+            humantime::format_duration(MAX_TIME)
+        )));
+    }
+    Ok(Some(time))
+}
+
+fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse::<bytesize::ByteSize>()
+        .map(|size| Some(size.as_u64()))
+        .map_err(|e| {
+            serde::de::Error::custom(format!("`{text}` is not a size like \"64 MiB\": {e}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct File {
+        limits: LimitOverrides,
+    }
+
+    fn limits(text: &str) -> Result<LimitOverrides, String> {
+        toml::from_str::<File>(text)
+            .map(|f| f.limits)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_time_limit_past_a_day_is_refused_with_its_line() {
+        let err = limits("[limits]\ntime = \"100000000 years\"\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("longer than the longest time limit, 1day"),
+            "{err}"
+        );
+        let ok = limits("[limits]\ntime = \"24h\"\nmemory = \"1 GiB\"\n").unwrap();
+        assert_eq!(ok.time, Some(MAX_TIME));
+        assert_eq!(ok.memory, Some(1 << 30));
+    }
+}
