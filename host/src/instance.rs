@@ -162,7 +162,10 @@ impl PluginInstance {
             .build()
             .context("failed to start the instance's runtime")?;
         let instantiating = pre.instantiate_async(&mut store);
-        let instance = match runtime.block_on(tokio::time::timeout(limits.time, instantiating)) {
+        // The timeout is made inside the runtime: its timer belongs to that runtime.
+        let instance = match runtime
+            .block_on(async { tokio::time::timeout(limits.time, instantiating).await })
+        {
             Ok(instance) => instance.context("failed to instantiate the component")?,
             Err(_) => anyhow::bail!(
                 "failed to instantiate the component: {}",
@@ -221,7 +224,9 @@ impl PluginInstance {
         let limit = self.limits.time;
         self.store.set_epoch_deadline(epoch_ticks(limit));
         let calling = func.call_async(&mut self.store, args, &mut results);
-        let ended = self.runtime.block_on(tokio::time::timeout(limit, calling));
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, calling).await });
         let outcome = match ended {
             Ok(Ok(())) => CallOutcome::Returned(results.pop()),
             Ok(Err(err)) => CallOutcome::Trapped {

@@ -1,5 +1,5 @@
 //! One memory budget per plugin instance: a component whose eight core instances each grow
-//! their own linear memory to 400 MiB (and touch every page) is stopped when the instance's
+//! their own linear memory to 400 MiB (and write to every 4 KiB page) is stopped when the instance's
 //! memories together pass `[limits] memory`, not when one of them alone would; the process's
 //! peak RSS stays near the limit. Alone in its test binary, so the peak is this test's.
 
@@ -10,7 +10,8 @@ const PAGES: u32 = 6400;
 const INSTANCES: usize = 8;
 
 /// A component of `INSTANCES` instances of one core module, each with its own memory, and an
-/// export `run` that makes each of them grow its memory by [`PAGES`] and write to every page.
+/// export `run` that makes each of them grow its memory by [`PAGES`] and write to every 4 KiB
+/// page of it, so the growth is resident, not only reserved.
 fn many_memories() -> Vec<u8> {
     let bytes = u64::from(PAGES) * 65536;
     let mut wat = format!(
@@ -25,7 +26,7 @@ fn many_memories() -> Vec<u8> {
         (loop $touch
           (br_if $done (i32.ge_u (local.get $at) (i32.const {bytes})))
           (i32.store (local.get $at) (i32.const 1))
-          (local.set $at (i32.add (local.get $at) (i32.const 65536)))
+          (local.set $at (i32.add (local.get $at) (i32.const 4096)))
           (br $touch)))
       (i32.const 0)))
 "#
@@ -85,7 +86,7 @@ fn all_memories_of_an_instance_share_one_budget() {
     match &record.outcome {
         CallOutcome::Trapped { kind, .. } => {
             assert_eq!(kind, &TrapKind::MemoryLimit(limit));
-            assert_eq!(kind.to_string(), "memory limit of 512 MiB reached");
+            assert_eq!(kind.to_string(), "memory limit of 512.0 MiB reached");
         }
         other => panic!("eight memories of 400 MiB ran under a 512 MiB budget: {other:?}"),
     }
