@@ -330,6 +330,19 @@ fn run_matrix(
     })
 }
 
+/// Where `witness call` keeps compiled components: the project's cache inside a project (or
+/// `WITNESS_CACHE_DIR`), else the user's cache directory, so a call made anywhere else
+/// writes no `target/` where it was made.
+fn call_cache() -> PathBuf {
+    let paths = ProjectPaths::discover();
+    if paths.fixtures.is_dir() || std::env::var_os("WITNESS_CACHE_DIR").is_some() {
+        return paths.cache;
+    }
+    directories::ProjectDirs::from("dev", "witness", "witness")
+        .map(|dirs| dirs.cache_dir().to_path_buf())
+        .unwrap_or(paths.cache)
+}
+
 fn call_once(
     component: &Path,
     call: &str,
@@ -337,7 +350,7 @@ fn call_once(
     config: Vec<(String, String)>,
 ) -> Result<ExitCode> {
     let call = parse_call(call)?;
-    let host = Host::with_options(&HostOptions::cached_in(&ProjectPaths::discover().cache))?;
+    let host = Host::with_options(&HostOptions::cached_in(&call_cache()))?;
     let loaded = host.load(component)?;
     let settings = InstanceSettings {
         config: config.into_iter().collect(),

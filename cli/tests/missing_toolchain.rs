@@ -49,7 +49,8 @@ fn without_node_and_with_ci_the_js_trials_fail() {
     );
     assert!(text.contains("0 passed, 1 failed, 0 skipped"), "{text}");
     assert!(
-        text.contains("the js toolchain is missing and js is required"),
+        text.contains("the js toolchain is missing: `node` is not installed")
+            && text.contains("(js is required)"),
         "{text}"
     );
 }

@@ -86,7 +86,7 @@ fn build(cli: &Cli, language: Language, dir: &Path) -> Option<PathBuf> {
     }
     let required = RunOptions::from_env().unwrap().required.contains(&language);
     assert!(
-        !required && err.contains("toolchain missing"),
+        !required && err.contains("toolchain is missing"),
         "building the {language} plugin failed:\n{err}"
     );
     eprintln!("skipping the {language} plugin: {err}");
@@ -332,11 +332,14 @@ fn plugin_inputs_that_would_break_the_command_line_are_refused() {
             std::process::Command::new(assert_cmd::cargo::cargo_bin("witness"))
                 .args(["--plugin-dir", cli.plugins.path().to_str().unwrap()])
                 .args(["plugin", "install", "--force", good.to_str().unwrap()])
-                .output()
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
         })
         .collect();
     for child in children {
-        let out = child.unwrap();
+        let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
             "{}",

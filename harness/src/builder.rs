@@ -144,14 +144,11 @@ impl GuestBuilder {
     fn toolchain_ready(&self, language: Language) -> Result<&LanguageSlot, BuildError> {
         let slot = &self.languages[&language];
         match slot.probed() {
-            Err(reason) => Err(match self.skip_reason(language) {
-                Some(skip) => BuildError::ToolchainMissing {
-                    language,
-                    reason: skip,
-                },
-                None => BuildError::ToolchainMissing {
-                    language,
-                    reason: reason.clone(),
+            Err(reason) => Err(BuildError::ToolchainMissing {
+                language,
+                reason: match self.required.contains(&language) {
+                    true => format!("{reason} ({language} is required)"),
+                    false => reason.clone(),
                 },
             }),
             Ok(()) => Ok(slot),
@@ -171,6 +168,7 @@ impl GuestBuilder {
     /// toolchain's own fingerprint.
     fn key(&self, language: Language, request: &BuildRequest<'_>) -> Result<String, BuildError> {
         let slot = self.toolchain_ready(language)?;
+        crate::wit::check_tree(request.wit).map_err(|e| BuildError::Io(e.into()))?;
         let toolchain_key = slot
             .fingerprint
             .get_or_init(|| {

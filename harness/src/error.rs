@@ -48,8 +48,9 @@ pub struct FixtureFileError {
 /// Why a guest could not be built.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum BuildError {
-    /// The language's toolchain is not installed and the language is required.
-    #[error("the {language} toolchain is missing and {language} is required: {reason}")]
+    /// The language's toolchain is not installed (for a trial: and the language is
+    /// required, or the trial would have been skipped).
+    #[error("the {language} toolchain is missing: {reason}")]
     ToolchainMissing {
         /// The language.
         language: Language,

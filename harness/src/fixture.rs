@@ -23,9 +23,9 @@
 //! dir = "files"                     # copied into a fresh temp dir, preopened at /data
 //!
 //! [limits]                          # optional; defaults: 10s, 512 MiB, 1 MiB
-//! time = "2s"                       # per call (and for instantiation)
-//! memory = "64 MiB"                 # linear memory of the instance
-//! output = "4 KiB"                  # stdout and stderr each, per instance
+//! time = "2s"                       # per call (and for instantiation), at most 24h
+//! memory = "64 MiB"                 # all linear memories and tables of the instance
+//! output = "4 KiB"                  # stdout and stderr each, and host-call records, per instance
 //! ```
 //!
 //! Unknown keys are errors, reported with the file and line.
@@ -39,7 +39,8 @@ use serde::Deserialize;
 use crate::error::FixtureFileError;
 use crate::language::Language;
 pub use witness_host::config::{GUEST_DIR, LimitOverrides, WasiGrants};
-use witness_host::{GrantedDir, Grants, InstanceSettings, LogOutput};
+use witness_host::files::{WalkLimits, walk};
+use witness_host::{InstanceSettings, LogOutput};
 
 /// The parsed contents of a `fixture.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -156,25 +157,16 @@ impl Fixture {
             Some(rel) => {
                 let from = self.granted_dir(rel)?;
                 let to = scratch.join("data");
-                let mut budget = CopyBudget::default();
-                copy_dir(&from, &to, &mut budget).with_context(|| {
+                copy_dir(&from, &to).with_context(|| {
                     format!("fixture.toml [wasi] dir: failed to copy {}", from.display())
                 })?;
-                Some(GrantedDir {
-                    host: to,
-                    guest: GUEST_DIR.to_string(),
-                    writable: true,
-                })
+                Some(to)
             }
         };
         Ok(InstanceSettings {
             config: file.config.clone(),
-            grants: Grants {
-                args: grants.args.clone(),
-                env: grants.env.clone(),
-                stdin: grants.stdin.clone(),
-                dir,
-            },
+            // The copy is the plugin's to change; it is discarded with the instance.
+            grants: grants.to_grants(dir, true),
             limits: file.limits.apply(),
             log: LogOutput::Recorded,
         })
@@ -190,21 +182,6 @@ impl Fixture {
 pub const MAX_GRANTED_BYTES: u64 = 64 << 20;
 /// See [`MAX_GRANTED_BYTES`].
 pub const MAX_GRANTED_FILES: usize = 10_000;
-
-/// What a granted directory's copy may still take.
-struct CopyBudget {
-    bytes: u64,
-    files: usize,
-}
-
-impl Default for CopyBudget {
-    fn default() -> Self {
-        CopyBudget {
-            bytes: MAX_GRANTED_BYTES,
-            files: MAX_GRANTED_FILES,
-        }
-    }
-}
 
 impl Fixture {
     /// The fixture's directory that `[wasi] dir` names: a path inside the fixture, with no
@@ -223,51 +200,39 @@ impl Fixture {
                  relative path without `..`)"
             );
         }
-        Ok(self.dir.join(path))
+        // A symbolic link on the way (`dir = "link/."`) must not lead out of the fixture.
+        let real = self.dir.join(path).canonicalize().with_context(|| {
+            format!("fixture.toml [wasi] dir = {rel:?}: no such directory in the fixture")
+        })?;
+        let base = self.dir.canonicalize()?;
+        if !real.starts_with(&base) {
+            anyhow::bail!(
+                "fixture.toml [wasi] dir = {rel:?} leads outside the fixture, to {} (through a \
+                 symbolic link)",
+                real.display()
+            );
+        }
+        Ok(real)
     }
 }
 
-/// Copies the directory `from` to `to`, recursively: directories and regular files only (a
-/// symbolic link could point anywhere on the host), within `budget`.
-fn copy_dir(from: &Path, to: &Path, budget: &mut CopyBudget) -> Result<()> {
-    let meta = std::fs::symlink_metadata(from)
-        .with_context(|| format!("failed to read {}", from.display()))?;
-    if !meta.is_dir() {
-        anyhow::bail!(
-            "{} is not a directory (a symbolic link or a special file is never followed)",
-            from.display()
-        );
-    }
+/// Copies the directory `from` to `to`: directories and regular files only (a symbolic
+/// link could point anywhere on the host), at most [`MAX_GRANTED_FILES`] files and
+/// [`MAX_GRANTED_BYTES`] bytes.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    let limits = WalkLimits {
+        files: MAX_GRANTED_FILES,
+        bytes: MAX_GRANTED_BYTES,
+    };
     std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
-    for entry in
-        std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
-    {
-        let entry = entry?;
-        let path = entry.path();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            copy_dir(&path, &target, budget)?;
-        } else if kind.is_file() {
-            let size = entry.metadata()?.len();
-            if budget.files == 0 || size > budget.bytes {
-                anyhow::bail!(
-                    "{} holds more than a granted directory may ({} files, {} MiB)",
-                    from.display(),
-                    MAX_GRANTED_FILES,
-                    MAX_GRANTED_BYTES >> 20
-                );
-            }
-            budget.files -= 1;
-            budget.bytes -= size;
-            std::fs::copy(&path, &target)
-                .with_context(|| format!("failed to copy {}", path.display()))?;
+    for entry in walk(from, limits)? {
+        let target = to.join(entry.path.strip_prefix(from)?);
+        if entry.is_dir {
+            std::fs::create_dir_all(&target)
+                .with_context(|| format!("failed to create {}", target.display()))?;
         } else {
-            anyhow::bail!(
-                "{} is a symbolic link or a special file; a granted directory holds only \
-                 directories and regular files",
-                path.display()
-            );
+            std::fs::copy(&entry.path, &target)
+                .with_context(|| format!("failed to copy {}", entry.path.display()))?;
         }
     }
     Ok(())

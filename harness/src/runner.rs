@@ -3,7 +3,7 @@
 //! and checks the outcome against the `expect` values and the shared snapshot.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
@@ -48,18 +48,25 @@ impl Invocation {
     /// The command that runs `trial` (`<fixture>::<language>`) alone.
     pub fn rerun(self, fixture: &str, language: Language) -> String {
         match self {
-            Invocation::CargoTest => format!("cargo test -- --exact {fixture}::{language}"),
+            Invocation::CargoTest => {
+                format!("cargo test -- --exact {}", trial_name(fixture, language))
+            }
             Invocation::Witness => format!("witness run {fixture} --lang {language}"),
         }
     }
 
-    /// The command that makes one call of `component` by hand.
-    pub fn one_call(self, component: &std::path::Path, call: &str) -> String {
+    /// The command that makes one call of `component` by hand (`cargo run -p witness` in
+    /// witness's own repository, the installed `witness` elsewhere), the call shell-quoted.
+    pub fn one_call(self, paths: &ProjectPaths, component: &std::path::Path, call: &str) -> String {
+        let own_repository = crate::paths::this_repository()
+            .canonicalize()
+            .is_ok_and(|repo| repo == paths.root);
         let witness = match self {
-            Invocation::CargoTest => "cargo run -q -p witness --",
-            Invocation::Witness => "witness",
+            Invocation::CargoTest if own_repository => "cargo run -q -p witness --",
+            _ => "witness",
         };
-        format!("{witness} call {} '{call}'", component.display())
+        let quoted = call.replace('\'', r"'\''");
+        format!("{witness} call {} '{quoted}'", component.display())
     }
 }
 
@@ -100,11 +107,24 @@ pub struct TrialSpec {
     pub language: Language,
 }
 
+impl TrialResult {
+    /// The trial's name: `<fixture>::<language>`.
+    pub fn name(&self) -> String {
+        trial_name(&self.fixture, self.language)
+    }
+}
+
 impl TrialSpec {
     /// The trial's name: `<fixture>::<language>`.
     pub fn name(&self) -> String {
-        format!("{}::{}", self.fixture.name, self.language)
+        trial_name(&self.fixture.name, self.language)
     }
+}
+
+/// The name of the trial of `fixture` in `language`: `<fixture>::<language>`, as libtest,
+/// the matrix and every report show it.
+pub fn trial_name(fixture: &str, language: Language) -> String {
+    format!("{fixture}::{language}")
 }
 
 /// How a trial ended.
@@ -182,11 +202,24 @@ impl Session {
                 });
             }
         });
+        // Every index was filled: each worker stores its result before taking the next.
         results
             .into_inner()
-            .unwrap_or_default()
+            .unwrap_or_else(PoisonError::into_inner)
             .into_iter()
-            .flatten()
+            .zip(trials)
+            .map(|(result, trial)| {
+                result.unwrap_or_else(|| TrialResult {
+                    fixture: trial.fixture.name.clone(),
+                    language: trial.language,
+                    status: TrialStatus::Failed(Arc::new(TrialFailure {
+                        error: TrialError::Panicked("the trial's worker stopped".into()),
+                        context: FailureContext::default(),
+                        detail: None,
+                    })),
+                    duration: Duration::ZERO,
+                })
+            })
             .collect()
     }
 
@@ -390,10 +423,11 @@ impl Session {
         let artifact = self.paths.artifact(&fixture.name, trial.language);
         let component = artifact.is_file().then_some(artifact);
         let one_call = match (&component, &fixture.file) {
-            (Some(component), Ok(file)) => file
-                .calls
-                .first()
-                .map(|first| self.options.invocation.one_call(component, &first.invoke)),
+            (Some(component), Ok(file)) => file.calls.first().map(|first| {
+                self.options
+                    .invocation
+                    .one_call(&self.paths, component, &first.invoke)
+            }),
             _ => None,
         };
         FailureContext {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use wit_parser::Resolve;
+use witness_host::files::{WalkLimits, walk};
 
 /// The most a WIT directory may hold before it is parsed: a fixture's WIT is small, and the
 /// parser reads whatever it is given.
@@ -16,35 +17,13 @@ pub const MAX_WIT_FILES: usize = 1000;
 /// could loop or lead to a file that never ends, such as `/dev/zero`), and no more than
 /// [`MAX_WIT_FILES`] files and [`MAX_WIT_BYTES`] bytes.
 pub fn check_tree(dir: &Path) -> Result<()> {
-    fn walk(dir: &Path, files: &mut usize, bytes: &mut u64) -> Result<()> {
-        for entry in
-            std::fs::read_dir(dir).with_context(|| format!("failed to list {}", dir.display()))?
-        {
-            let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                walk(&path, files, bytes)?;
-            } else if kind.is_file() {
-                *files += 1;
-                *bytes += entry.metadata()?.len();
-                if *files > MAX_WIT_FILES || *bytes > MAX_WIT_BYTES {
-                    bail!(
-                        "the WIT directory holds more than {MAX_WIT_FILES} files or {} MiB",
-                        MAX_WIT_BYTES >> 20
-                    );
-                }
-            } else {
-                bail!(
-                    "{} is a symbolic link or a special file; a WIT directory holds only \
-                     directories and regular files",
-                    path.display()
-                );
-            }
-        }
-        Ok(())
-    }
-    walk(dir, &mut 0, &mut 0).with_context(|| format!("cannot use the WIT in {}", dir.display()))
+    let limits = WalkLimits {
+        files: MAX_WIT_FILES,
+        bytes: MAX_WIT_BYTES,
+    };
+    walk(dir, limits)
+        .map(drop)
+        .with_context(|| format!("cannot use the WIT in {}", dir.display()))
 }
 
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a

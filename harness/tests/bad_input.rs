@@ -450,6 +450,7 @@ fn hostile_fixture_directories_and_config_are_refused_naming_the_file() {
             "[wasi]\ndir = \"../selftest-dir-link\"\n",
         ),
         ("selftest-dir-link", "[wasi]\ndir = \"files\"\n"),
+        ("selftest-dir-through", "[wasi]\ndir = \"etc/.\"\n"),
         (
             "selftest-time-overflow",
             "[limits]\ntime = \"100000000 years\"\n",
@@ -472,6 +473,8 @@ fn hostile_fixture_directories_and_config_are_refused_naming_the_file() {
     // A committed symbolic link to a file outside the fixture.
     std::fs::create_dir_all(fixtures.join("selftest-dir-link/files")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", fixtures.join("selftest-dir-link/files/k")).unwrap();
+    // A link on the way to the granted directory.
+    std::os::unix::fs::symlink("/etc", fixtures.join("selftest-dir-through/etc")).unwrap();
     // A WIT directory with a loop, and one with a file that never ends.
     scratch.write(
         "selftest-wit-loop",
@@ -496,6 +499,8 @@ fn hostile_fixture_directories_and_config_are_refused_naming_the_file() {
         m.contains("selftest-dir-link/files/k is a symbolic link"),
         "{m}"
     );
+    let m = bad_fixture(&results, "selftest-dir-through::rust");
+    assert!(m.contains("leads outside the fixture, to /etc"), "{m}");
     let m = bad_fixture(&results, "selftest-time-overflow::rust");
     assert!(m.contains("longer than the longest time limit"), "{m}");
     assert!(m.contains("selftest-time-overflow/fixture.toml:6"), "{m}");

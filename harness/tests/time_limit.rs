@@ -17,7 +17,10 @@ fn a_plugin_asleep_in_a_host_call_is_stopped_at_its_limit() {
     options.fixtures = vec!["limit-sleep".into()];
     let session = Session::new(ProjectPaths::at(this_repository()), options);
     let trials = session.trials().unwrap();
-    assert!(!trials.is_empty());
+    if trials.is_empty() {
+        eprintln!("limit-sleep has no trial in the languages selected (WITNESS_LANGS)");
+        return;
+    }
     for trial in &trials {
         let first = session.run(trial);
         if let TrialStatus::Skipped(reason) = &first.status {

@@ -29,6 +29,24 @@ pub struct WasiGrants {
 /// Where a granted directory appears inside the plugin.
 pub const GUEST_DIR: &str = "/data";
 
+impl WasiGrants {
+    /// The host's [`Grants`](crate::Grants) for these settings, with `dir` (where the caller
+    /// put the directory `self.dir` names: a fixture's copy, a plugin's host directory)
+    /// preopened at [`GUEST_DIR`].
+    pub fn to_grants(&self, dir: Option<std::path::PathBuf>, writable: bool) -> crate::Grants {
+        crate::Grants {
+            args: self.args.clone(),
+            env: self.env.clone(),
+            stdin: self.stdin.clone(),
+            dir: dir.map(|host| crate::GrantedDir {
+                host,
+                guest: GUEST_DIR.to_string(),
+                writable,
+            }),
+        }
+    }
+}
+
 /// The longest `[limits] time` accepted: a day per call.
 pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
@@ -39,10 +57,10 @@ pub struct LimitOverrides {
     /// Time per call, such as `"2s"` or `"500ms"`.
     #[serde(default, deserialize_with = "duration")]
     pub time: Option<std::time::Duration>,
-    /// Linear memory, such as `"64 MiB"`.
+    /// Linear memories and tables of the instance together, such as `"64 MiB"`.
     #[serde(default, deserialize_with = "size")]
     pub memory: Option<u64>,
-    /// Captured stdout and stderr, each, such as `"4 KiB"`.
+    /// Captured stdout and stderr, each, and the record of host calls, such as `"4 KiB"`.
     #[serde(default, deserialize_with = "size")]
     pub output: Option<u64>,
 }

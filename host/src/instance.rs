@@ -7,6 +7,10 @@
 //! or blocked in a host call (a WASI `poll`, `time.sleep`) is cancelled there when the limit
 //! passes, and a guest spinning in wasm code is stopped by epoch interruption at the same
 //! deadline. Either way the call ends as `timed out after …`, and the instance is dead.
+//!
+//! The API blocks: [`PluginInstance::call`] drives the instance's runtime on the calling
+//! thread. An application with a tokio runtime of its own calls it from a blocking thread
+//! (`tokio::task::spawn_blocking`), since one runtime cannot be driven inside another.
 
 use std::collections::HashMap;
 use std::fmt;

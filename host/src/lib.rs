@@ -8,6 +8,7 @@
 pub mod cache;
 mod call;
 pub mod config;
+pub mod files;
 mod imports;
 mod instance;
 mod output;
@@ -242,7 +243,8 @@ impl Host {
         self.loaded.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Instantiates a loaded component in a fresh store configured by `settings`.
+    /// Instantiates a loaded component in a fresh store configured by `settings`, within the
+    /// settings' time limit. Blocks the calling thread (see [`PluginInstance`]).
     pub fn instantiate(
         &self,
         loaded: &LoadedComponent,

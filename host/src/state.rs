@@ -72,7 +72,8 @@ pub struct Limits {
     /// Bytes the instance may allocate: all its linear memories together, and its tables'
     /// elements at [`TABLE_ELEMENT_BYTES`] each.
     pub memory: u64,
-    /// Bytes of stdout, and separately of stderr, kept per instance.
+    /// Bytes of stdout, and separately of stderr, kept per instance; also the bytes of its
+    /// record of host calls.
     pub output: usize,
 }
 
@@ -142,8 +143,13 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         &mut self,
         current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
+        // Past the memory's own maximum the growth fails anyway (`memory.grow` returns -1):
+        // it must not use up budget.
+        if maximum.is_some_and(|max| desired > max) {
+            return Ok(false);
+        }
         let more = (desired as u64).saturating_sub(current as u64);
         self.grow("a linear memory", more)
     }
@@ -152,8 +158,11 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         &mut self,
         current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
+        if maximum.is_some_and(|max| desired > max) {
+            return Ok(false);
+        }
         let more = (desired as u64).saturating_sub(current as u64);
         self.grow("a table", more.saturating_mul(TABLE_ELEMENT_BYTES))
     }
@@ -168,36 +177,6 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
 
     fn tables(&self) -> usize {
         MAX_TABLES
-    }
-}
-
-#[cfg(test)]
-mod limiter_tests {
-    use wasmtime::ResourceLimiter as _;
-
-    use super::*;
-
-    #[test]
-    fn every_memory_and_table_counts_against_one_budget() {
-        let mut limiter = MemoryLimiter::new(1000);
-        assert!(limiter.memory_growing(0, 400, None).unwrap());
-        assert!(limiter.memory_growing(0, 400, None).unwrap());
-        assert!(limiter.memory_growing(400, 500, None).unwrap());
-        assert!(!limiter.hit);
-        // 900 used: a third memory of 200 bytes does not fit, though it alone is small.
-        assert!(limiter.memory_growing(0, 200, None).is_err());
-        assert!(limiter.hit);
-        // Table elements count at their size: 12 elements are 96 bytes, 13 are 104.
-        let mut limiter = MemoryLimiter::new(100);
-        assert!(limiter.table_growing(0, 12, None).unwrap());
-        assert!(limiter.table_growing(12, 13, None).is_err());
-    }
-
-    #[test]
-    fn sizes_near_the_top_of_the_range_do_not_overflow() {
-        let mut limiter = MemoryLimiter::new(u64::MAX);
-        assert!(limiter.memory_growing(0, usize::MAX, None).unwrap());
-        assert!(limiter.table_growing(0, usize::MAX, None).unwrap());
     }
 }
 
@@ -261,9 +240,10 @@ impl HostState {
     /// The host calls recorded since the last time this was asked, refused HTTP requests
     /// included.
     pub(super) fn take_host_calls(&mut self) -> Vec<String> {
-        let mut calls = std::mem::take(&mut self.host_calls);
-        calls.append(&mut self.http_hooks.refused);
-        calls
+        for refused in std::mem::take(&mut self.http_hooks.refused) {
+            self.record_host_call(refused);
+        }
+        std::mem::take(&mut self.host_calls)
     }
 }
 
@@ -317,5 +297,71 @@ impl WasiHttpHooks for RefuseOutgoingHttp {
             ));
         }
         Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasmtime::ResourceLimiter as _;
+
+    use super::*;
+
+    #[test]
+    fn every_memory_and_table_counts_against_one_budget() {
+        let mut limiter = MemoryLimiter::new(1000);
+        assert!(limiter.memory_growing(0, 400, None).unwrap());
+        assert!(limiter.memory_growing(0, 400, None).unwrap());
+        assert!(limiter.memory_growing(400, 500, None).unwrap());
+        assert!(!limiter.hit);
+        // 900 used: a third memory of 200 bytes does not fit, though it alone is small.
+        assert!(limiter.memory_growing(0, 200, None).is_err());
+        assert!(limiter.hit);
+        // A growth past the memory's own maximum fails without using budget.
+        let mut limiter = MemoryLimiter::new(1000);
+        assert!(!limiter.memory_growing(0, 900, Some(800)).unwrap());
+        assert!(limiter.memory_growing(0, 1000, None).unwrap());
+        // Table elements count at their size: 12 elements are 96 bytes, 13 are 104.
+        let mut limiter = MemoryLimiter::new(100);
+        assert!(limiter.table_growing(0, 12, None).unwrap());
+        assert!(limiter.table_growing(12, 13, None).is_err());
+    }
+
+    #[test]
+    fn sizes_near_the_top_of_the_range_do_not_overflow() {
+        let mut limiter = MemoryLimiter::new(u64::MAX);
+        assert!(limiter.memory_growing(0, usize::MAX, None).unwrap());
+        assert!(limiter.table_growing(0, usize::MAX, None).unwrap());
+    }
+
+    fn state_with_output(output: usize) -> HostState {
+        let settings = InstanceSettings {
+            limits: Limits {
+                output,
+                ..Limits::default()
+            },
+            ..InstanceSettings::default()
+        };
+        HostState::new(wasmtime_wasi::WasiCtxBuilder::new().build(), settings)
+    }
+
+    #[test]
+    fn host_call_records_stop_at_their_count_and_their_bytes() {
+        let mut state = state_with_output(usize::MAX);
+        for i in 0..MAX_HOST_CALL_RECORDS + 5 {
+            state.record_host_call(format!("log(info, \"{i}\")"));
+        }
+        let calls = state.take_host_calls();
+        assert_eq!(calls.len(), MAX_HOST_CALL_RECORDS + 1);
+        assert_eq!(calls.last().map(String::as_str), Some(HOST_CALLS_TRUNCATED));
+        state.record_host_call("later".into());
+        assert!(
+            state.take_host_calls().is_empty(),
+            "nothing after the marker"
+        );
+
+        let mut state = state_with_output(10);
+        state.record_host_call("12345".into());
+        state.record_host_call("678901".into());
+        assert_eq!(state.take_host_calls(), ["12345", HOST_CALLS_TRUNCATED]);
     }
 }

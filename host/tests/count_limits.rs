@@ -2,13 +2,12 @@
 //! instantiation fails with a message naming the count, instead of reserving address space
 //! for thousands of memories.
 
-use witness_host::{Host, InstanceSettings, MAX_INSTANCES, MAX_MEMORIES};
+use witness_host::{Host, InstanceSettings, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES};
 
-/// A component that instantiates `count` copies of a core module (with a memory each, when
-/// `with_memory`).
-fn copies(count: usize, with_memory: bool) -> Vec<u8> {
-    let memory = if with_memory { "(memory 1)" } else { "" };
-    let mut wat = format!("(component\n  (core module $m {memory})\n");
+/// A component that instantiates `count` copies of a core module holding `item` (a memory, a
+/// table, or nothing).
+fn copies(count: usize, item: &str) -> Vec<u8> {
+    let mut wat = format!("(component\n  (core module $m {item})\n");
     for i in 0..count {
         wat.push_str(&format!("  (core instance $i{i} (instantiate $m))\n"));
     }
@@ -29,14 +28,23 @@ fn instantiate(bytes: Vec<u8>) -> Result<(), String> {
 
 #[test]
 fn instances_past_the_cap_are_refused_by_count() {
-    instantiate(copies(MAX_INSTANCES / 2, false)).expect("half the cap instantiates");
-    let err = instantiate(copies(MAX_INSTANCES + 1, false)).unwrap_err();
+    instantiate(copies(MAX_INSTANCES / 2, "")).expect("half the cap instantiates");
+    let err = instantiate(copies(MAX_INSTANCES + 1, "")).unwrap_err();
     assert!(err.contains("instance count too high"), "{err}");
 }
 
 #[test]
 fn memories_past_the_cap_are_refused_by_count() {
-    instantiate(copies(MAX_MEMORIES, true)).expect("the cap instantiates");
-    let err = instantiate(copies(MAX_MEMORIES + 1, true)).unwrap_err();
+    instantiate(copies(MAX_MEMORIES, "(memory 1)")).expect("the cap instantiates");
+    let err = instantiate(copies(MAX_MEMORIES + 1, "(memory 1)")).unwrap_err();
     assert!(err.contains("memory count too high"), "{err}");
+}
+
+#[test]
+fn tables_past_the_cap_are_refused_by_count() {
+    // Two tables an instance, so the table count passes its cap before the instance count.
+    let tables = "(table 1 funcref) (table 1 funcref)";
+    instantiate(copies(MAX_TABLES / 2, tables)).expect("the cap instantiates");
+    let err = instantiate(copies(MAX_TABLES / 2 + 1, tables)).unwrap_err();
+    assert!(err.contains("table count too high"), "{err}");
 }

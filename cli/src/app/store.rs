@@ -21,11 +21,10 @@ use serde::{Deserialize, Serialize};
 use wasmtime::component::Val;
 
 use super::producers;
-use witness_harness::fixture::{GUEST_DIR, LimitOverrides, WasiGrants};
 use witness_host::cache::hash::sha256_hex;
+use witness_host::config::{LimitOverrides, WasiGrants};
 use witness_host::{
-    CallOutcome, GrantedDir, Grants, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput,
-    check_plugin_world,
+    CallOutcome, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput, check_plugin_world,
 };
 
 /// Names a plugin cannot take: the application's own subcommands.
@@ -179,21 +178,6 @@ impl PluginStore {
         Ok(file)
     }
 
-    /// The installed plugin `name` (a plugin name, never a path).
-    pub fn get(&self, name: &str) -> Result<Installed> {
-        if check_name(name).is_err() {
-            bail!("`{name}` is not a plugin name; `witness plugin list` shows the installed ones");
-        }
-        let dir = self.dir.join(name);
-        let manifest = read_manifest(&dir).map_err(|_| {
-            anyhow!(
-                "no plugin named `{name}` is installed in {}",
-                self.dir.display()
-            )
-        })?;
-        Ok(Installed { manifest, dir })
-    }
-
     /// Validates the component at `wasm` and installs it: it must be a component of the
     /// plugin world whose `info()` answers within its time limit. The component is
     /// precompiled for this engine. An installed plugin of the same name is replaced only
@@ -261,11 +245,20 @@ impl PluginStore {
     }
 
     /// Removes the installed plugin `name`.
+    /// A plugin whose files are damaged (which `list` skips) can be removed too.
     pub fn remove(&self, name: &str) -> Result<()> {
-        let installed = self.get(name)?;
+        if check_name(name).is_err() {
+            bail!("`{name}` is not a plugin name; `witness plugin list` shows the installed ones");
+        }
         let _lock = self.lock()?;
-        std::fs::remove_dir_all(&installed.dir)
-            .with_context(|| format!("cannot remove {}", installed.dir.display()))
+        let dir = self.dir.join(name);
+        if !dir.is_dir() {
+            bail!(
+                "no plugin named `{name}` is installed in {}",
+                self.dir.display()
+            );
+        }
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))
     }
 
     /// The settings a plugin runs with: its `config.toml` entry, logging to stderr from
@@ -287,19 +280,11 @@ impl PluginStore {
                     LOG_LEVELS.join(", ")
                 )
             })?;
-        let dir = entry.wasi.dir.map(|host| GrantedDir {
-            host: PathBuf::from(host),
-            guest: GUEST_DIR.to_string(),
-            writable: false,
-        });
+        // A plugin's granted directory is the user's own: preopened read-only, not copied.
+        let dir = entry.wasi.dir.as_ref().map(PathBuf::from);
         Ok(InstanceSettings {
             config: entry.config,
-            grants: Grants {
-                args: entry.wasi.args,
-                env: entry.wasi.env,
-                stdin: entry.wasi.stdin,
-                dir,
-            },
+            grants: entry.wasi.to_grants(dir, false),
             limits: entry.limits.apply(),
             log: LogOutput::Stderr {
                 plugin: name.to_string(),

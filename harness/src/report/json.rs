@@ -18,7 +18,7 @@ pub fn lines(results: &[TrialResult]) -> String {
     for r in results {
         let mut object = json!({
             "type": "trial",
-            "name": format!("{}::{}", r.fixture, r.language),
+            "name": r.name(),
             "fixture": r.fixture,
             "language": r.language.name(),
             "duration": r.duration.as_secs_f64(),

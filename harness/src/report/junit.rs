@@ -27,7 +27,7 @@ pub fn report(results: &[TrialResult]) -> String {
                 status
             }
         };
-        let mut case = TestCase::new(format!("{}::{}", r.fixture, r.language), status);
+        let mut case = TestCase::new(r.name(), status);
         case.set_classname(r.language.name()).set_time(r.duration);
         suite.add_test_case(case);
     }

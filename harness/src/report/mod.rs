@@ -94,20 +94,14 @@ pub fn matrix(results: &[TrialResult]) -> String {
             TrialStatus::Failed(failure) => {
                 writeln!(
                     out,
-                    "\n---- {}::{} FAILED ----\n{}",
-                    r.fixture,
-                    r.language,
+                    "\n---- {} FAILED ----\n{}",
+                    r.name(),
                     failure.render(&r.fixture, r.language)
                 )
                 .ok();
             }
             TrialStatus::Skipped(reason) => {
-                writeln!(
-                    out,
-                    "\n---- {}::{} skipped: {reason}",
-                    r.fixture, r.language
-                )
-                .ok();
+                writeln!(out, "\n---- {} skipped: {reason}", r.name()).ok();
             }
             TrialStatus::Passed => {}
         }

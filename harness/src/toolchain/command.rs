@@ -147,17 +147,13 @@ pub fn failure_text(line: &str, output: &Output, hint: &str) -> String {
     for (name, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
         let s = String::from_utf8_lossy(bytes);
         if !s.trim().is_empty() {
-            write!(text, "\n  {name}:\n{}", indent(&indent_more(&s))).ok();
+            write!(text, "\n  {name}:\n{}", indent(s.trim_end())).ok();
         }
     }
     if !hint.is_empty() {
         write!(text, "\nhint: {hint}").ok();
     }
     text
-}
-
-fn indent_more(s: &str) -> String {
-    s.trim_end().to_string()
 }
 
 /// A command as a person would type it.
@@ -213,18 +209,40 @@ mod tests {
 
     #[test]
     fn a_command_that_runs_past_its_limit_is_stopped_with_what_it_started() {
-        let start = Instant::now();
-        // The shell starts a sleep of its own: stopping the group stops both.
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        // The shell starts a sleep of its own and says which: stopping the group stops both.
+        let script = format!(
+            "echo started; sleep 30 & echo $! > '{}'; wait",
+            pid_file.display()
+        );
         let err = run_within(
-            Command::new("sh").args(["-c", "echo started; sleep 30 & wait"]),
+            Command::new("sh").args(["-c", &script]),
             "",
             Duration::from_millis(300),
         )
         .unwrap_err()
         .to_string();
-        assert!(start.elapsed() < Duration::from_secs(20), "{err}");
         assert!(err.contains("was stopped after 300ms"), "{err}");
         assert!(err.contains("started"), "the output so far: {err}");
+        let sleeper = std::fs::read_to_string(&pid_file).unwrap();
+        let alive = || {
+            Command::new("kill")
+                .args(["-0", sleeper.trim()])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        // Killed at once; reaped by init a moment later.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !alive(),
+            "the command's own child {} still runs",
+            sleeper.trim()
+        );
     }
 
     #[test]

@@ -21,7 +21,6 @@ use anyhow::{Context, Result};
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact, version_of};
 use crate::bundled;
-use crate::language::Language;
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
 
@@ -60,10 +59,6 @@ impl JsToolchain {
 }
 
 impl Toolchain for JsToolchain {
-    fn language(&self) -> Language {
-        Language::Js
-    }
-
     fn probe(&self) -> Result<(), String> {
         probe("node", &["--version"]).map_err(|e| format!("{e}; install Node.js 18 or newer"))?;
         probe("npm", &["--version"]).map_err(|e| format!("{e}; install npm"))?;
@@ -130,8 +125,7 @@ impl Toolchain for JsToolchain {
                 request.guest.display(),
                 request.world
             ),
-        )
-        .with_context(|| format!("failed to build {}", request.guest.display()))?;
+        )?;
         install_artifact(&built, request.output)
     }
 }

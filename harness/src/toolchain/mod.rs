@@ -35,9 +35,6 @@ pub struct BuildRequest<'a> {
 
 /// A guest language's toolchain.
 pub trait Toolchain: Send + Sync {
-    /// The language this toolchain builds.
-    fn language(&self) -> Language;
-
     /// A quick look for the tools this language needs; `Err` says what is missing and how to
     /// get it. Runs before trials are listed, so it must not install anything.
     fn probe(&self) -> Result<(), String>;

@@ -14,7 +14,6 @@ use anyhow::{Context, Result, bail};
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact};
 use crate::bundled;
-use crate::language::Language;
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
 
@@ -73,10 +72,6 @@ impl PythonToolchain {
 }
 
 impl Toolchain for PythonToolchain {
-    fn language(&self) -> Language {
-        Language::Python
-    }
-
     fn probe(&self) -> Result<(), String> {
         probe("python3", &["--version"])
             .map(drop)
@@ -158,8 +153,7 @@ impl Toolchain for PythonToolchain {
                 request.guest.display(),
                 request.world
             ),
-        )
-        .with_context(|| format!("failed to build {}", request.guest.display()))?;
+        )?;
         install_artifact(&built, request.output)
     }
 }

@@ -18,7 +18,6 @@ use anyhow::{Context, Result, bail};
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact, version_of, write_if_changed};
 use crate::bundled;
-use crate::language::Language;
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
 
@@ -144,6 +143,24 @@ impl RustToolchain {
         Ok(())
     }
 
+    /// Takes the guest workspace's file lock, held until the returned file is dropped: other
+    /// processes (another test binary, nextest, a second project sharing the target
+    /// directory) write members and build one at a time, as this process's threads do.
+    fn lock_workspace(&self) -> Result<std::fs::File> {
+        std::fs::create_dir_all(&self.workspace)
+            .with_context(|| format!("failed to create {}", self.workspace.display()))?;
+        let path = self.workspace.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("failed to open {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("failed to lock {}", path.display()))?;
+        Ok(file)
+    }
+
     /// Removes every member that does not build against this witness's plugin-api crate
     /// (one written by another witness, or by a checkout that shared this target directory):
     /// cargo reads every member's manifest for any build, so one naming a path that is gone
@@ -156,9 +173,11 @@ impl RustToolchain {
         let current = toml_path(&self.plugin_api);
         for entry in entries.flatten() {
             let manifest = entry.path().join("Cargo.toml");
-            let fresh =
-                std::fs::read_to_string(&manifest).is_ok_and(|text| text.contains(&current));
-            if !fresh {
+            // A member without a manifest is not read by cargo.
+            let Ok(text) = std::fs::read_to_string(&manifest) else {
+                continue;
+            };
+            if !text.contains(&current) {
                 std::fs::remove_dir_all(entry.path()).with_context(|| {
                     format!(
                         "failed to remove the stale guest crate {}",
@@ -186,10 +205,6 @@ impl RustToolchain {
 }
 
 impl Toolchain for RustToolchain {
-    fn language(&self) -> Language {
-        Language::Rust
-    }
-
     fn probe(&self) -> Result<(), String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         probe(&cargo, &["--version"])?;
@@ -217,6 +232,7 @@ impl Toolchain for RustToolchain {
     fn prepare(&self) -> Result<()> {
         bundled::RUST_SDK.materialise(&self.out)?;
         self.ensure_target(self.builder()?.target())?;
+        let _lock = self.lock_workspace()?;
         self.write_workspace()
     }
 
@@ -226,6 +242,7 @@ impl Toolchain for RustToolchain {
         let _guard = BUILDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _lock = self.lock_workspace()?;
         self.write_member(request, &package)?;
         let mut cmd = self.cargo();
         match builder {
@@ -236,8 +253,7 @@ impl Toolchain for RustToolchain {
         command::run(
             &mut cmd,
             &format!("fix the compile error in {}", request.guest.display()),
-        )
-        .with_context(|| format!("failed to build {}", request.guest.display()))?;
+        )?;
 
         let built = self
             .workspace
