@@ -1,7 +1,8 @@
 //! Walking a directory a plugin author handed over (a fixture's granted directory, a WIT
 //! package, files hashed into a cache key) without trusting it: symbolic links and special
 //! files are refused by name, never followed (a link could loop, point at `~/.ssh` or at a
-//! file that never ends, such as `/dev/zero`), and the walk stops at a bound.
+//! file that never ends, such as `/dev/zero`), and the walk stops at a bound. Also the lock
+//! by which processes take turns at changing one directory.
 
 use std::path::{Path, PathBuf};
 
@@ -96,6 +97,22 @@ fn walk_into(
         }
     }
     Ok(())
+}
+
+/// Takes the lock of directory `dir` (its file `.lock`, created with the directory when
+/// missing), held until the returned file is dropped: processes that change `dir` take turns.
+pub fn lock_dir(dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    let path = dir.join(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("failed to open {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("failed to lock {}", path.display()))?;
+    Ok(file)
 }
 
 #[cfg(test)]

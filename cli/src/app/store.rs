@@ -163,19 +163,7 @@ impl PluginStore {
     /// Takes the plugin directory's lock, held until the guard is dropped, so that
     /// installs and removals of one directory happen one at a time.
     fn lock(&self) -> Result<std::fs::File> {
-        std::fs::create_dir_all(&self.dir).with_context(|| {
-            format!("cannot create the plugin directory {}", self.dir.display())
-        })?;
-        let path = self.dir.join(".lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
-        Ok(file)
+        witness_host::files::lock_dir(&self.dir)
     }
 
     /// Validates the component at `wasm` and installs it: it must be a component of the

@@ -147,18 +147,7 @@ impl RustToolchain {
     /// processes (another test binary, nextest, a second project sharing the target
     /// directory) write members and build one at a time, as this process's threads do.
     fn lock_workspace(&self) -> Result<std::fs::File> {
-        std::fs::create_dir_all(&self.workspace)
-            .with_context(|| format!("failed to create {}", self.workspace.display()))?;
-        let path = self.workspace.join(".lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("failed to open {}", path.display()))?;
-        file.lock()
-            .with_context(|| format!("failed to lock {}", path.display()))?;
-        Ok(file)
+        witness_host::files::lock_dir(&self.workspace)
     }
 
     /// Removes every member that does not build against this witness's plugin-api crate
