@@ -201,8 +201,8 @@ pub enum TrialError {
         call: usize,
         /// The WAVE call expression.
         invoke: String,
-        /// The host's error.
-        source: SharedError,
+        /// Why the host could not make it (boxed: it is the largest of these errors).
+        source: Box<witness_host::CallError>,
     },
     /// Results that are not what `expect` says.
     #[error(

@@ -387,7 +387,7 @@ impl Session {
                 .map_err(|e| TrialError::Call {
                     call: i + 1,
                     invoke: spec.invoke.clone(),
-                    source: anyhow::Error::from(e).into(),
+                    source: Box::new(e),
                 })?;
             reports.push(CallReport {
                 invoke: spec.invoke.clone(),

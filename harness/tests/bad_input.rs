@@ -10,6 +10,7 @@ use witness_harness::error::{BuildError, SnapshotError, TrialError, TrialFailure
 use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
 use witness_harness::runner::{RunOptions, Session, TrialStatus};
+use witness_host::CallError;
 
 /// A fixtures directory in a temporary folder, holding copies and hand-written cases.
 struct Scratch {
@@ -250,27 +251,33 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     }
 
     match &failure(&results, "selftest-wrong-argument::rust").error {
-        TrialError::Call { call, source, .. } => {
-            assert_eq!(*call, 2);
-            assert!(
-                source
-                    .to_string()
-                    .contains("argument `name` (expects string)")
-            );
-        }
+        TrialError::Call {
+            call: 2, source, ..
+        } => match source.as_ref() {
+            CallError::Arguments { name, message, .. } => {
+                assert_eq!(name, "greeting");
+                assert!(
+                    message.starts_with("argument `name` (expects string)"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     }
 
     match &failure(&results, "selftest-no-such-function::rust").error {
-        TrialError::Call { call, source, .. } => {
-            assert_eq!(*call, 1);
-            assert!(
-                source
-                    .to_string()
-                    .contains("no function `greet`; it exports: greeting"),
-                "{source}"
-            );
-        }
+        TrialError::Call {
+            call: 1, source, ..
+        } => match source.as_ref() {
+            CallError::NoSuchFunction {
+                name, available, ..
+            } => {
+                assert_eq!(name, "greet");
+                assert_eq!(available, &["greeting"]);
+            }
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     }
 

@@ -8,7 +8,7 @@ use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Type, Val};
 
 /// Why a call could not be made; each names what the user wrote.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
     /// The text is not a WAVE function call.
     #[error("`{call}` is not a WAVE function call: {message}")]
