@@ -16,13 +16,22 @@ pub struct CallReport {
     pub interface: Option<String>,
     /// What the call did.
     pub record: CallRecord,
+    /// Whether the call ran on a new instance, because the call before it trapped (a trap
+    /// ends its instance; one divergence must not hide the calls after it).
+    pub new_instance: bool,
 }
+
+/// The line the snapshot shows before a call that runs on a new instance.
+pub const NEW_INSTANCE: &str = "(new instance: the trap ended the last one)";
 
 /// Renders the snapshot text of a trial. `with_trap_stderr` adds the stderr of trapping
 /// calls, which is language-specific: only a language's own snapshot holds it.
 pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
     let mut out = String::new();
     for call in calls {
+        if call.new_instance {
+            writeln!(out, "{NEW_INSTANCE}").ok();
+        }
         match &call.interface {
             Some(iface) => writeln!(out, "call {iface}#{}", call.invoke),
             None => writeln!(out, "call {}", call.invoke),
@@ -153,6 +162,7 @@ mod tests {
                     "one\r\ntwo",
                     "warned\n",
                 ),
+                new_instance: false,
             },
             CallReport {
                 invoke: "boom()".into(),
@@ -165,6 +175,13 @@ mod tests {
                     "",
                     "thread panicked\n",
                 ),
+                new_instance: false,
+            },
+            CallReport {
+                invoke: "greeting(\"Ada\")".into(),
+                interface: None,
+                record: record(CallOutcome::Returned(None), "", ""),
+                new_instance: true,
             },
         ];
         assert!(render(&calls, true).contains("stderr| thread panicked"));
@@ -173,7 +190,9 @@ mod tests {
             text,
             "call greeting(\"Ben\")\n  result: \"hi\"\n  stdout| one\n  stdout| two\n  \
              stdout| (no newline at end)\n  stderr| warned\n  host: log(info, \"hi\")\n\
-             call a:b/c#boom()\n  trap: unreachable\n  host: log(info, \"hi\")\n"
+             call a:b/c#boom()\n  trap: unreachable\n  host: log(info, \"hi\")\n\
+             (new instance: the trap ended the last one)\ncall greeting(\"Ada\")\n  \
+             result: (none)\n  host: log(info, \"hi\")\n"
         );
         let detail = render_detail(&calls);
         assert!(detail.contains("backtrace") && detail.contains("thread panicked"));

@@ -368,20 +368,35 @@ impl Session {
             }
             loaded => loaded.map_err(|e| TrialError::host(loading(), e))?,
         };
-        let scratch = tempfile::tempdir()
-            .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
-        let settings = fixture
-            .settings(file, scratch.path())
-            .map_err(|e| FixtureFileError {
-                file: fixture_file.clone(),
-                line: None,
-                message: format!("{e:#}"),
-            })?;
-        let mut instance = host.instantiate(&component, &settings).map_err(|e| {
-            TrialError::host(format!("failed to instantiate {}", output.display()), e)
-        })?;
-        let mut reports = Vec::new();
+        // Each instance gets its own scratch directory (a granted directory is copied into
+        // it), which lives as long as the trial.
+        let mut scratches = Vec::new();
+        let mut instantiate = || {
+            let scratch = tempfile::tempdir()
+                .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
+            let settings =
+                fixture
+                    .settings(file, scratch.path())
+                    .map_err(|e| FixtureFileError {
+                        file: fixture_file.clone(),
+                        line: None,
+                        message: format!("{e:#}"),
+                    })?;
+            scratches.push(scratch);
+            host.instantiate(&component, &settings).map_err(|e| {
+                TrialError::host(format!("failed to instantiate {}", output.display()), e)
+            })
+        };
+        let mut instance = instantiate()?;
+        let mut reports: Vec<CallReport> = Vec::new();
         for (i, (spec, call)) in file.calls.iter().zip(&calls).enumerate() {
+            // A trap ends its instance: the calls after it run on a new one.
+            let new_instance = reports
+                .last()
+                .is_some_and(|last| matches!(last.record.outcome, CallOutcome::Trapped { .. }));
+            if new_instance {
+                instance = instantiate()?;
+            }
             let record = instance
                 .call(call, spec.interface.as_deref())
                 .map_err(|e| TrialError::Call {
@@ -393,6 +408,7 @@ impl Session {
                 invoke: spec.invoke.clone(),
                 interface: spec.interface.clone(),
                 record,
+                new_instance,
             });
         }
         let detail = outcome::render_detail(&reports);
