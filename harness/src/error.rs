@@ -147,6 +147,19 @@ pub enum SnapshotError {
         /// A unified diff, the other language first.
         diff: String,
     },
+    /// A language with known divergences is compared with the shared snapshot, which does
+    /// not exist yet (the languages without divergences write it).
+    #[error(
+        "{language} has known divergences, so it is compared with the shared snapshot {}, \
+         which does not exist yet: accept the outcome of the other languages first",
+        path.display()
+    )]
+    NoSharedSnapshot {
+        /// This trial's language.
+        language: Language,
+        /// The shared snapshot.
+        path: PathBuf,
+    },
     /// A language with its own snapshot gives the shared outcome again.
     #[error(
         "{language} now agrees with the shared snapshot {}; remove `{language} = ...` from \
@@ -216,6 +229,23 @@ pub enum TrialError {
     /// The outcome disagrees with the snapshot.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+    /// A function listed under `[[known-divergence]]` for this language gave the shared
+    /// outcome: the toolchain was fixed, and the entry should go.
+    #[error(
+        "{} now agrees on `{}`, which [[known-divergence]] in {} lists ({}; {}): remove the \
+         entry",
+        entry.language,
+        entry.function,
+        fixture_file.display(),
+        entry.reason,
+        entry.upstream
+    )]
+    KnownDivergenceGone {
+        /// The entry that no longer holds.
+        entry: crate::fixture::KnownDivergence,
+        /// The fixture.toml that lists it.
+        fixture_file: PathBuf,
+    },
     /// The trial panicked: a bug in witness, reported instead of taking the run down.
     #[error("the trial panicked (a bug in witness): {0}")]
     Panicked(String),
@@ -238,6 +268,8 @@ impl TrialError {
             TrialError::Snapshot(SnapshotError::Missing { .. }) => "snapshot-missing",
             TrialError::Snapshot(SnapshotError::DisagreesWith { .. }) => "languages-disagree",
             TrialError::Snapshot(SnapshotError::OwnSnapshotAgrees { .. }) => "own-snapshot-agrees",
+            TrialError::Snapshot(SnapshotError::NoSharedSnapshot { .. }) => "no-shared-snapshot",
+            TrialError::KnownDivergenceGone { .. } => "known-divergence-gone",
             TrialError::Panicked(_) => "panicked",
         }
     }

@@ -16,6 +16,12 @@
 //! [own-snapshot]                    # optional: a language that keeps its own snapshot, and why
 //! python = "CPython reports this error with its own wording"
 //!
+//! [[known-divergence]]              # optional: a function a language's toolchain gets wrong
+//! language = "js"
+//! function = "negate"               # `<interface>#<name>` for a function of an interface
+//! reason = "componentize-js 0.23.0 traps when an export returns a negative s64"
+//! upstream = "https://github.com/bytecodealliance/ComponentizeJS/issues/343"
+//!
 //! [wasi]                            # optional grants; by default a plugin gets none of these
 //! args = ["plugin", "--flag"]
 //! env = { NAME = "value" }
@@ -68,6 +74,37 @@ pub struct FixtureFile {
     /// Limits that differ from the defaults.
     #[serde(default)]
     pub limits: LimitOverrides,
+    /// Functions a language's toolchain is known to get wrong.
+    #[serde(default, rename = "known-divergence")]
+    pub known_divergences: Vec<KnownDivergence>,
+}
+
+/// One `[[known-divergence]]`: a language's toolchain gets a function wrong, with the reason
+/// and where upstream tracks it. The language's trial passes while every difference (from an
+/// `expect`, from the shared snapshot) lies in calls of listed functions, and fails once a
+/// listed function agrees again, asking for the entry to be removed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KnownDivergence {
+    /// The language whose toolchain diverges.
+    pub language: Language,
+    /// The function: its name, or `<interface>#<name>` for a function of an exported
+    /// interface.
+    pub function: String,
+    /// What goes wrong, naming the toolchain and its version.
+    pub reason: String,
+    /// Where the toolchain tracks it (an issue's address).
+    pub upstream: String,
+}
+
+impl std::fmt::Display for KnownDivergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} `{}`: {} ({})",
+            self.language, self.function, self.reason, self.upstream
+        )
+    }
 }
 
 /// One `[[call]]` of a fixture.

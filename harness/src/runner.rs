@@ -13,7 +13,7 @@ use crate::builder::{GuestBuilder, Placement};
 use crate::error::{
     FailureContext, FixtureFileError, Mismatch, SharedError, TrialError, TrialFailure,
 };
-use crate::fixture::{self, Fixture, FixtureFile};
+use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
@@ -149,6 +149,8 @@ pub struct TrialResult {
     pub status: TrialStatus,
     /// How long it took, build included.
     pub duration: Duration,
+    /// The known divergences of this language that held in a passing trial.
+    pub known: Vec<KnownDivergence>,
 }
 
 /// Everything trials share: paths, the host, the guest builder and the snapshot book.
@@ -218,6 +220,7 @@ impl Session {
                         detail: None,
                     })),
                     duration: Duration::ZERO,
+                    known: Vec::new(),
                 })
             })
             .collect()
@@ -259,6 +262,7 @@ impl Session {
     /// caught and fails only this trial.
     pub fn run(&self, trial: &TrialSpec) -> TrialResult {
         let start = Instant::now();
+        let mut known = Vec::new();
         let status = match self.skip_reason(trial.language) {
             Some(reason) => TrialStatus::Skipped(reason),
             None => {
@@ -266,7 +270,10 @@ impl Session {
                 let ran = catch_unwind(AssertUnwindSafe(|| self.run_checked(trial, &mut detail)))
                     .unwrap_or_else(|panic| Err(TrialError::Panicked(panic_text(&panic))));
                 match ran {
-                    Ok(()) => TrialStatus::Passed,
+                    Ok(held) => {
+                        known = held;
+                        TrialStatus::Passed
+                    }
                     Err(error) => TrialStatus::Failed(Arc::new(TrialFailure {
                         error,
                         context: self.failure_context(trial),
@@ -280,6 +287,7 @@ impl Session {
             language: trial.language,
             status,
             duration: start.elapsed(),
+            known,
         }
     }
 
@@ -302,11 +310,12 @@ impl Session {
             })
     }
 
+    /// Runs one trial; on success, the known divergences that held in it.
     fn run_checked(
         &self,
         trial: &TrialSpec,
         detail_out: &mut Option<String>,
-    ) -> Result<(), TrialError> {
+    ) -> Result<Vec<KnownDivergence>, TrialError> {
         let fixture = &trial.fixture;
         let language = trial.language;
         let fixture_file = fixture.dir.join("fixture.toml");
@@ -332,11 +341,31 @@ impl Session {
             .shared_wit()
             .map_err(|e| TrialError::host("failed to write the plugin API's WIT", e))?;
         let wit = fixture.wit_dir(&shared_wit);
-        crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
-            file: fixture_file.clone(),
-            line: None,
-            message: format!("`world`: {e:#}"),
-        })?;
+        let exported =
+            crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
+                file: fixture_file.clone(),
+                line: None,
+                message: format!("`world`: {e:#}"),
+            })?;
+        if let Some(entry) = file
+            .known_divergences
+            .iter()
+            .find(|k| !exported.contains(&k.function))
+        {
+            return Err(FixtureFileError {
+                file: fixture_file.clone(),
+                line: None,
+                message: format!(
+                    "[[known-divergence]] for {} names `{}`, which world `{}` does not export; it \
+                     exports: {}",
+                    entry.language,
+                    entry.function,
+                    file.world,
+                    exported.join(", ")
+                ),
+            }
+            .into());
+        }
 
         let output = self.paths.artifact(&fixture.name, language);
         let request = BuildRequest {
@@ -413,9 +442,54 @@ impl Session {
         }
         let detail = outcome::render_detail(&reports);
         *detail_out = (!detail.is_empty()).then_some(detail);
-        let mismatches = check_expectations(file, &reports);
+        let functions: Vec<String> = reports
+            .iter()
+            .zip(&calls)
+            .map(|(report, call)| match &report.interface {
+                Some(interface) => format!("{interface}#{}", call.name()),
+                None => call.name().to_string(),
+            })
+            .collect();
+        let known: Vec<&KnownDivergence> = file
+            .known_divergences
+            .iter()
+            .filter(|k| k.language == language)
+            .collect();
+        let listed = |function: &str| known.iter().any(|k| k.function == function);
+        // Functions whose calls differed, where a known divergence allows it.
+        let mut diverged: Vec<&str> = Vec::new();
+        let mut mismatches = check_expectations(file, &reports);
+        mismatches.retain(|m| {
+            let function = &functions[m.call - 1];
+            if listed(function) {
+                diverged.push(function);
+            }
+            !listed(function)
+        });
         if !mismatches.is_empty() {
             return Err(TrialError::Expectations { mismatches });
+        }
+        if !known.is_empty() {
+            let blocks: Vec<String> = reports
+                .iter()
+                .map(|r| outcome::render(std::slice::from_ref(r), false))
+                .collect();
+            for i in self
+                .snapshots
+                .known_differences(fixture, language, &blocks, &functions, &listed)?
+            {
+                diverged.push(&functions[i]);
+            }
+            if let Some(gone) = known
+                .iter()
+                .find(|k| !diverged.contains(&k.function.as_str()))
+            {
+                return Err(TrialError::KnownDivergenceGone {
+                    entry: (*gone).clone(),
+                    fixture_file,
+                });
+            }
+            return Ok(known.into_iter().cloned().collect());
         }
         let own_reason = file.own_snapshot.get(&language).map(String::as_str);
         let shared_text = outcome::render(&reports, false);
@@ -430,7 +504,7 @@ impl Session {
             &shared_text,
             own_text.as_deref(),
         )?;
-        Ok(())
+        Ok(Vec::new())
     }
 
     /// Where to look when `trial` failed.

@@ -18,6 +18,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::error::SnapshotError;
 use crate::fixture::Fixture;
 use crate::language::Language;
+use crate::outcome::NEW_INSTANCE;
 
 /// Outcomes accepted so far in this process, per snapshot file, with the language that gave
 /// each; shared by every trial of a run.
@@ -27,6 +28,54 @@ pub struct SnapshotBook {
 }
 
 impl SnapshotBook {
+    /// Compares a language with known divergences with the shared snapshot, call by call:
+    /// `blocks` are its calls' outcome texts, `functions` the function each call made. A call
+    /// of a `listed` function may differ, and its index is returned; any other difference is
+    /// an error with the diff. Nothing is written: a language with divergences never makes
+    /// the shared snapshot.
+    pub fn known_differences(
+        &self,
+        fixture: &Fixture,
+        language: Language,
+        blocks: &[String],
+        functions: &[String],
+        listed: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<usize>, SnapshotError> {
+        let path = snapshot_file(fixture, None);
+        let accepted = self
+            .accepted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&path)
+            .map(|(_, text)| text.clone());
+        let Some(expected) = accepted.or_else(|| read_snapshot(&path)) else {
+            return Err(SnapshotError::NoSharedSnapshot { language, path });
+        };
+        let expected_blocks = call_blocks(&expected);
+        let mut differing = Vec::new();
+        let mut unexplained = expected_blocks.len() != blocks.len();
+        for (i, (actual, expected)) in blocks.iter().zip(&expected_blocks).enumerate() {
+            if actual != expected {
+                match listed(&functions[i]) {
+                    true => differing.push(i),
+                    false => unexplained = true,
+                }
+            }
+        }
+        if unexplained {
+            let actual = blocks.concat();
+            return Err(SnapshotError::Differs {
+                diff: diff(&expected, &actual, "snapshot", language.name()),
+                path,
+                accept: "only the calls of functions listed under [[known-divergence]] for this \
+                         language may differ; fix the guest, or list the function with its \
+                         reason"
+                    .to_string(),
+            });
+        }
+        Ok(differing)
+    }
+
     /// Checks the outcome of `fixture` in `language` against its snapshot: `shared` is the
     /// language-neutral text, `own` the text with the language-specific stderr of traps,
     /// given when the fixture keeps an own snapshot for this language (`own_reason`).
@@ -98,6 +147,25 @@ impl SnapshotBook {
     }
 }
 
+/// A snapshot's text cut into one block per call: a block starts at a `call` line, or at the
+/// new-instance line that comes before a call.
+fn call_blocks(text: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut after_marker = false;
+    for line in text.lines() {
+        let starts = line == NEW_INSTANCE || (line.starts_with("call ") && !after_marker);
+        after_marker = line == NEW_INSTANCE;
+        match blocks.last_mut() {
+            Some(block) if !starts => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            _ => blocks.push(format!("{line}\n")),
+        }
+    }
+    blocks
+}
+
 /// The snapshot file of `fixture`: the shared one, or a language's own.
 pub fn snapshot_file(fixture: &Fixture, language: Option<Language>) -> PathBuf {
     let name = match language {
@@ -164,4 +232,23 @@ pub fn diff(expected: &str, actual: &str, expected_name: &str, actual_name: &str
         .context_radius(3)
         .header(expected_name, actual_name)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_is_cut_into_one_block_per_call() {
+        let text = "call a()\n  result: 1\ncall b()\n  trap: unreachable\n\
+                    (new instance: the trap ended the last one)\ncall c()\n  result: 2\n";
+        assert_eq!(
+            call_blocks(text),
+            [
+                "call a()\n  result: 1\n",
+                "call b()\n  trap: unreachable\n",
+                "(new instance: the trap ended the last one)\ncall c()\n  result: 2\n",
+            ]
+        );
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use wit_parser::Resolve;
+use wit_parser::{Resolve, WorldItem};
 use witness_host::files::{WalkLimits, walk};
 
 /// The most a WIT directory may hold before it is parsed: a fixture's WIT is small, and the
@@ -27,15 +27,29 @@ pub fn check_tree(dir: &Path) -> Result<()> {
 }
 
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a
-/// world `world`.
-pub fn check_world(dir: &Path, world: &str) -> Result<()> {
+/// world `world`; returns the functions the world exports, each as `name`, or
+/// `<interface>#<name>` for a function of an exported interface.
+pub fn check_world(dir: &Path, world: &str) -> Result<Vec<String>> {
     check_tree(dir)?;
     let mut resolve = Resolve::default();
     let (package, _) = resolve
         .push_dir(dir)
         .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
-    if resolve.select_world(&[package], Some(world)).is_ok() {
-        return Ok(());
+    if let Ok(id) = resolve.select_world(&[package], Some(world)) {
+        let mut functions = Vec::new();
+        for (key, item) in &resolve.worlds[id].exports {
+            match item {
+                WorldItem::Function(f) => functions.push(f.name.clone()),
+                WorldItem::Interface { id, .. } => {
+                    let interface = resolve.name_world_key(key);
+                    for name in resolve.interfaces[*id].functions.keys() {
+                        functions.push(format!("{interface}#{name}"));
+                    }
+                }
+                WorldItem::Type { .. } => {}
+            }
+        }
+        return Ok(functions);
     }
     let worlds: Vec<&str> = resolve.packages[package]
         .worlds

@@ -538,3 +538,72 @@ fn hostile_fixture_directories_and_config_are_refused_naming_the_file() {
         );
     }
 }
+
+/// A shared snapshot written by hand, as another language would have left it.
+fn shared_snapshot(scratch: &Scratch, fixture: &str, body: &str) {
+    scratch.write(
+        fixture,
+        &format!("snapshots/{fixture}.snap"),
+        &format!("---\nsource: harness/src/snapshot.rs\ndescription: a broken case\n---\n{body}"),
+    );
+}
+
+#[test]
+fn known_divergences_hold_or_ask_to_be_removed() {
+    let scratch = Scratch::new();
+    let known = |function: &str| {
+        fixture_toml(&format!(
+            "[[call]]\ninvoke = 'greeting(\"Ben\")'\nexpect = '\"hello Ben\"'\n\n\
+             [[known-divergence]]\nlanguage = \"rust\"\nfunction = \"{function}\"\n\
+             reason = \"the test's guest says hi\"\nupstream = \"https://example.com/1\"\n"
+        ))
+    };
+    // The guest says "hi Ben" where the other languages (the snapshot) say "hello Ben".
+    for name in [
+        "selftest-known-holds",
+        "selftest-known-gone",
+        "selftest-known-nope",
+    ] {
+        scratch.write(name, "guest.rs", GREETER);
+    }
+    scratch.write("selftest-known-holds", "fixture.toml", &known("greeting"));
+    shared_snapshot(
+        &scratch,
+        "selftest-known-holds",
+        "call greeting(\"Ben\")\n  result: \"hello Ben\"\n",
+    );
+    // Here the languages agree: the entry no longer holds.
+    scratch.write(
+        "selftest-known-gone",
+        "fixture.toml",
+        &known("greeting").replace("expect = '\"hello Ben\"'", "expect = '\"hi Ben\"'"),
+    );
+    shared_snapshot(
+        &scratch,
+        "selftest-known-gone",
+        "call greeting(\"Ben\")\n  result: \"hi Ben\"\n",
+    );
+    scratch.write("selftest-known-nope", "fixture.toml", &known("nope"));
+
+    let results = scratch.run();
+    let holds = results
+        .iter()
+        .find(|(n, _)| n == "selftest-known-holds::rust")
+        .unwrap();
+    assert!(matches!(holds.1, TrialStatus::Passed), "{:?}", holds.1);
+
+    match &failure(&results, "selftest-known-gone::rust").error {
+        TrialError::KnownDivergenceGone { entry, .. } => {
+            assert_eq!(
+                (entry.language, entry.function.as_str()),
+                (Language::Rust, "greeting")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let m = bad_fixture(&results, "selftest-known-nope::rust");
+    assert!(
+        m.contains("[[known-divergence]] for rust names `nope`, which world `greeter` does not export; it exports: greeting"),
+        "{m}"
+    );
+}

@@ -24,7 +24,14 @@ pub fn lines(results: &[TrialResult]) -> String {
             "duration": r.duration.as_secs_f64(),
         });
         let fields = match &r.status {
-            TrialStatus::Passed => json!({"status": "passed"}),
+            TrialStatus::Passed => json!({
+                "status": "passed",
+                "known_divergences": r.known.iter().map(|k| json!({
+                    "function": k.function,
+                    "reason": k.reason,
+                    "upstream": k.upstream,
+                })).collect::<Vec<_>>(),
+            }),
             TrialStatus::Skipped(reason) => json!({"status": "skipped", "reason": reason}),
             TrialStatus::Failed(failure) => {
                 let c = &failure.context;

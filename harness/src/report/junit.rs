@@ -29,6 +29,14 @@ pub fn report(results: &[TrialResult]) -> String {
         };
         let mut case = TestCase::new(r.name(), status);
         case.set_classname(r.language.name()).set_time(r.duration);
+        if !r.known.is_empty() {
+            let known: Vec<String> = r
+                .known
+                .iter()
+                .map(|k| format!("known divergence: {k}"))
+                .collect();
+            case.set_system_out(known.join("\n"));
+        }
         suite.add_test_case(case);
     }
     let mut report = Report::new("witness");

@@ -50,7 +50,8 @@ impl std::str::FromStr for Format {
 }
 
 /// The matrix of `results`: one row per fixture, one column per language that ran, each cell
-/// `pass`, `FAIL` or `skip` with its time; then the failures and skip reasons in full.
+/// `pass`, `FAIL` or `skip` with its time (and `, N known` for a pass with known
+/// divergences); then the failures, skip reasons and known divergences in full.
 pub fn matrix(results: &[TrialResult]) -> String {
     let languages: Vec<Language> = Language::ALL
         .into_iter()
@@ -66,24 +67,34 @@ pub fn matrix(results: &[TrialResult]) -> String {
         .max()
         .unwrap_or(0)
         .max("fixture".len());
+    let cell = |r: &TrialResult| {
+        let mut cell = format!(
+            "{} {:.1}s",
+            status_word(&r.status),
+            r.duration.as_secs_f64()
+        );
+        if !r.known.is_empty() {
+            write!(cell, ", {} known", r.known.len()).ok();
+        }
+        cell
+    };
+    let cell_width = results
+        .iter()
+        .map(|r| cell(r).len())
+        .max()
+        .unwrap_or(0)
+        .max(12);
     let mut out = String::new();
     write!(out, "{:width$}", "fixture").ok();
     for l in &languages {
-        write!(out, "  {:12}", l.name()).ok();
+        write!(out, "  {:cell_width$}", l.name()).ok();
     }
     writeln!(out).ok();
     for (fixture, cells) in &rows {
         write!(out, "{fixture:width$}").ok();
         for l in &languages {
-            let cell = match cells.get(l) {
-                None => "-".to_string(),
-                Some(r) => format!(
-                    "{} {:.1}s",
-                    status_word(&r.status),
-                    r.duration.as_secs_f64()
-                ),
-            };
-            write!(out, "  {cell:12}").ok();
+            let text = cells.get(l).map_or_else(|| "-".to_string(), |r| cell(r));
+            write!(out, "  {text:cell_width$}").ok();
         }
         writeln!(out).ok();
     }
@@ -103,7 +114,11 @@ pub fn matrix(results: &[TrialResult]) -> String {
             TrialStatus::Skipped(reason) => {
                 writeln!(out, "\n---- {} skipped: {reason}", r.name()).ok();
             }
-            TrialStatus::Passed => {}
+            TrialStatus::Passed => {
+                for known in &r.known {
+                    writeln!(out, "\n---- {} known divergence: {known}", r.name()).ok();
+                }
+            }
         }
     }
     out
@@ -142,6 +157,7 @@ mod tests {
             language,
             status,
             duration: Duration::from_millis(1500),
+            known: Vec::new(),
         }
     }
 
