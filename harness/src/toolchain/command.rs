@@ -58,23 +58,15 @@ pub fn run_within(command: &mut Command, hint: &str, limit: Duration) -> Result<
     };
     let Some(status) = status else {
         stop(&mut child);
-        let output = Output {
+        return Err(CommandFailed {
+            line,
             status: child.wait()?,
             stdout: stdout.taken(),
             stderr: stderr.taken(),
-        };
-        let text = failure_text(&line, &output, hint);
-        bail!(
-            "{}",
-            text.replacen(
-                " failed (",
-                &format!(
-                    " was stopped after {} (WITNESS_BUILD_TIMEOUT) (",
-                    humantime::format_duration(limit)
-                ),
-                1
-            )
-        );
+            hint: hint.to_string(),
+            stopped_after: Some(limit),
+        }
+        .into());
     };
     let output = Output {
         status,
@@ -82,9 +74,60 @@ pub fn run_within(command: &mut Command, hint: &str, limit: Duration) -> Result<
         stderr: stderr.finish(),
     };
     if !output.status.success() {
-        bail!("{}", failure_text(&line, &output, hint));
+        return Err(CommandFailed {
+            line,
+            status: output.status,
+            stdout: output.stdout,
+            stderr: output.stderr,
+            hint: hint.to_string(),
+            stopped_after: None,
+        }
+        .into());
     }
     Ok(output)
+}
+
+/// A toolchain command that ran and failed, or was stopped at its time limit: what a user
+/// needs to see to act on it.
+#[derive(Debug, thiserror::Error)]
+pub struct CommandFailed {
+    /// The command as a person would type it.
+    pub line: String,
+    /// How it ended.
+    pub status: std::process::ExitStatus,
+    /// What it wrote to stdout (until it was stopped).
+    pub stdout: Vec<u8>,
+    /// What it wrote to stderr (until it was stopped).
+    pub stderr: Vec<u8>,
+    /// The usual cause and what to do.
+    pub hint: String,
+    /// The time limit it ran past, when it was stopped.
+    pub stopped_after: Option<Duration>,
+}
+
+impl std::fmt::Display for CommandFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.stopped_after {
+            Some(limit) => write!(
+                f,
+                "`{}` was stopped after {} (WITNESS_BUILD_TIMEOUT) ({})",
+                self.line,
+                humantime::format_duration(limit),
+                self.status
+            )?,
+            None => write!(f, "`{}` failed ({})", self.line, self.status)?,
+        }
+        for (name, bytes) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            let s = String::from_utf8_lossy(bytes);
+            if !s.trim().is_empty() {
+                write!(f, "\n  {name}:\n{}", indent(s.trim_end()))?;
+            }
+        }
+        if !self.hint.is_empty() {
+            write!(f, "\nhint: {}", self.hint)?;
+        }
+        Ok(())
+    }
 }
 
 /// A pipe read to its end on another thread.
@@ -141,20 +184,7 @@ fn stop(child: &mut Child) {
     let _ = child.kill();
 }
 
-/// The message of a command that ran and failed.
-pub fn failure_text(line: &str, output: &Output, hint: &str) -> String {
-    let mut text = format!("`{line}` failed ({})", output.status);
-    for (name, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
-        let s = String::from_utf8_lossy(bytes);
-        if !s.trim().is_empty() {
-            write!(text, "\n  {name}:\n{}", indent(s.trim_end())).ok();
-        }
-    }
-    if !hint.is_empty() {
-        write!(text, "\nhint: {hint}").ok();
-    }
-    text
-}
+
 
 /// A command as a person would type it.
 pub fn command_line(command: &Command) -> String {
