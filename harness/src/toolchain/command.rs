@@ -184,8 +184,6 @@ fn stop(child: &mut Child) {
     let _ = child.kill();
 }
 
-
-
 /// A command as a person would type it.
 pub fn command_line(command: &Command) -> String {
     let mut line = command.get_program().to_string_lossy().into_owned();
