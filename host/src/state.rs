@@ -122,8 +122,21 @@ impl MemoryLimiter {
         }
     }
 
-    /// Accounts for `more` bytes, or refuses them when the budget would be exceeded.
-    fn grow(&mut self, what: &str, more: u64) -> wasmtime::Result<bool> {
+    /// Accounts for growing `what` from `current` to `desired` units of `unit_bytes` each, or
+    /// refuses it when the budget would be exceeded. A growth past the item's own `maximum`
+    /// fails anyway (`memory.grow` returns -1) and uses no budget.
+    fn grow(
+        &mut self,
+        what: &str,
+        (current, desired, maximum): (usize, usize, Option<usize>),
+        unit_bytes: u64,
+    ) -> wasmtime::Result<bool> {
+        if maximum.is_some_and(|max| desired > max) {
+            return Ok(false);
+        }
+        let more = (desired as u64)
+            .saturating_sub(current as u64)
+            .saturating_mul(unit_bytes);
         let wanted = self.used.saturating_add(more);
         if wanted > self.limit {
             self.hit = true;
@@ -145,13 +158,7 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        // Past the memory's own maximum the growth fails anyway (`memory.grow` returns -1):
-        // it must not use up budget.
-        if maximum.is_some_and(|max| desired > max) {
-            return Ok(false);
-        }
-        let more = (desired as u64).saturating_sub(current as u64);
-        self.grow("a linear memory", more)
+        self.grow("a linear memory", (current, desired, maximum), 1)
     }
 
     fn table_growing(
@@ -160,11 +167,7 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if maximum.is_some_and(|max| desired > max) {
-            return Ok(false);
-        }
-        let more = (desired as u64).saturating_sub(current as u64);
-        self.grow("a table", more.saturating_mul(TABLE_ELEMENT_BYTES))
+        self.grow("a table", (current, desired, maximum), TABLE_ELEMENT_BYTES)
     }
 
     fn instances(&self) -> usize {
