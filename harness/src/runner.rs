@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
-use witness_host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, parse_call};
+use witness_host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, ParsedCall, parse_call};
 
 use crate::builder::{GuestBuilder, Placement};
 use crate::error::{
@@ -442,9 +442,23 @@ impl Session {
         }
         let detail = outcome::render_detail(&reports);
         *detail_out = (!detail.is_empty()).then_some(detail);
+        self.check_outcome(fixture, file, language, &reports, &calls)
+    }
+
+    /// Checks what the calls did: every `expect`, then the shared snapshot, or, for a
+    /// language with known divergences, the snapshot call by call and each listed function
+    /// still diverging. Returns the known divergences that held.
+    fn check_outcome(
+        &self,
+        fixture: &Fixture,
+        file: &FixtureFile,
+        language: Language,
+        reports: &[CallReport],
+        calls: &[ParsedCall],
+    ) -> Result<Vec<KnownDivergence>, TrialError> {
         let functions: Vec<String> = reports
             .iter()
-            .zip(&calls)
+            .zip(calls)
             .map(|(report, call)| match &report.interface {
                 Some(interface) => format!("{interface}#{}", call.name()),
                 None => call.name().to_string(),
@@ -458,7 +472,7 @@ impl Session {
         let listed = |function: &str| known.iter().any(|k| k.function == function);
         // Functions whose calls differed, where a known divergence allows it.
         let mut diverged: Vec<&str> = Vec::new();
-        let mut mismatches = check_expectations(file, &reports);
+        let mut mismatches = check_expectations(file, reports);
         mismatches.retain(|m| {
             let function = &functions[m.call - 1];
             if listed(function) {
@@ -486,14 +500,14 @@ impl Session {
             {
                 return Err(TrialError::KnownDivergenceGone {
                     entry: (*gone).clone(),
-                    fixture_file,
+                    fixture_file: fixture.dir.join("fixture.toml"),
                 });
             }
             return Ok(known.into_iter().cloned().collect());
         }
         let own_reason = file.own_snapshot.get(&language).map(String::as_str);
-        let shared_text = outcome::render(&reports, false);
-        let own_text = own_reason.map(|_| outcome::render(&reports, true));
+        let shared_text = outcome::render(reports, false);
+        let own_text = own_reason.map(|_| outcome::render(reports, true));
         let rerun = self.options.invocation.rerun(&fixture.name, language);
         self.snapshots.check(
             fixture,
