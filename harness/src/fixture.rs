@@ -44,7 +44,7 @@ use serde::Deserialize;
 
 use crate::error::FixtureFileError;
 use crate::language::Language;
-pub use witness_host::config::{GUEST_DIR, LimitOverrides, WasiGrants};
+pub use witness_host::config::{LimitOverrides, WasiGrants};
 use witness_host::files::{WalkLimits, walk};
 use witness_host::{InstanceSettings, LogOutput};
 

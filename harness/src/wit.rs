@@ -12,16 +12,17 @@ use witness_host::files::{WalkLimits, walk};
 pub const MAX_WIT_BYTES: u64 = 4 << 20;
 /// See [`MAX_WIT_BYTES`].
 pub const MAX_WIT_FILES: usize = 1000;
+/// [`MAX_WIT_FILES`] and [`MAX_WIT_BYTES`] as the bounds of a walk.
+pub const LIMITS: WalkLimits = WalkLimits {
+    files: MAX_WIT_FILES,
+    bytes: MAX_WIT_BYTES,
+};
 
 /// Checks that `dir` holds only directories and regular files (no symbolic link, which
 /// could loop or lead to a file that never ends, such as `/dev/zero`), and no more than
 /// [`MAX_WIT_FILES`] files and [`MAX_WIT_BYTES`] bytes.
 pub fn check_tree(dir: &Path) -> Result<()> {
-    let limits = WalkLimits {
-        files: MAX_WIT_FILES,
-        bytes: MAX_WIT_BYTES,
-    };
-    walk(dir, limits)
+    walk(dir, LIMITS)
         .map(drop)
         .with_context(|| format!("cannot use the WIT in {}", dir.display()))
 }

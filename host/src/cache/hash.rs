@@ -43,9 +43,10 @@ impl Fingerprint {
     }
 
     /// Adds every file under `dir`, by path relative to `dir` and contents, in sorted order.
-    /// A symbolic link or a special file is an error ([`crate::files::walk`]).
-    pub fn dir(&mut self, dir: &Path) -> Result<&mut Self> {
-        for entry in crate::files::walk(dir, crate::files::WalkLimits::NONE)? {
+    /// A symbolic link, a special file, or more than `limits` allow is an error
+    /// ([`crate::files::walk`]).
+    pub fn dir(&mut self, dir: &Path, limits: crate::files::WalkLimits) -> Result<&mut Self> {
+        for entry in crate::files::walk(dir, limits)? {
             if entry.is_dir {
                 continue;
             }
@@ -139,9 +140,16 @@ mod tests {
         std::fs::write(dir.path().join("b.wit"), "b").unwrap();
         std::fs::create_dir(dir.path().join("deps")).unwrap();
         std::fs::write(dir.path().join("deps/a.wit"), "a").unwrap();
-        let first = Fingerprint::new().dir(dir.path()).unwrap().finish();
-        assert_eq!(first, Fingerprint::new().dir(dir.path()).unwrap().finish());
+        let none = crate::files::WalkLimits::NONE;
+        let first = Fingerprint::new().dir(dir.path(), none).unwrap().finish();
+        assert_eq!(
+            first,
+            Fingerprint::new().dir(dir.path(), none).unwrap().finish()
+        );
         std::fs::write(dir.path().join("deps/a.wit"), "changed").unwrap();
-        assert_ne!(first, Fingerprint::new().dir(dir.path()).unwrap().finish());
+        assert_ne!(
+            first,
+            Fingerprint::new().dir(dir.path(), none).unwrap().finish()
+        );
     }
 }
