@@ -86,6 +86,16 @@ pub enum CliCommand {
         /// Only these fixtures, by directory name.
         fixtures: Vec<String>,
     },
+    /// List the fixtures' known divergences by toolchain, and what no call or property
+    /// touches.
+    ///
+    /// Each known divergence is shown with its fixture, function, reason and upstream
+    /// report; each fixture with the functions of its world that nothing calls.
+    Divergences {
+        /// The project whose fixtures/ to read (default: as for `run`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Measure cold and warm runs of the matrix, compile, instantiate and call times, and
     /// print the figures.
     Bench {
@@ -187,6 +197,11 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             format,
             fixtures,
         } => run_matrix(lang, root, format, fixtures),
+        CliCommand::Divergences { root } => {
+            let paths = project_paths(root)?;
+            print!("{}", witness_harness::divergences::report(&paths)?);
+            Ok(ExitCode::SUCCESS)
+        }
         CliCommand::Bench { lang } => {
             let mut options = RunOptions::from_env()?;
             if !lang.is_empty() {
@@ -254,6 +269,19 @@ fn plugin_action(action: PluginAction, store: &PluginStore) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// The project at `root` (`--root`), else the one [`ProjectPaths::discover`] finds.
+fn project_paths(root: Option<PathBuf>) -> Result<ProjectPaths> {
+    Ok(match root {
+        Some(root) => {
+            let root = root
+                .canonicalize()
+                .with_context(|| format!("no project at {}", root.display()))?;
+            ProjectPaths::at(root)
+        }
+        None => ProjectPaths::discover(),
+    })
+}
+
 /// Builds the plugin project in `dir` (its `guest.<ext>`, against its own `wit/` or the
 /// shared plugin API, world `plugin` unless a fixture.toml names another) through the same
 /// toolchains and build cache as the harness.
@@ -309,16 +337,7 @@ fn run_matrix(
     }
     options.fixtures = fixtures;
     options.invocation = Invocation::Witness;
-    let paths = match root {
-        Some(root) => {
-            let root = root
-                .canonicalize()
-                .with_context(|| format!("no project at {}", root.display()))?;
-            ProjectPaths::at(root)
-        }
-        None => ProjectPaths::discover(),
-    };
-    let session = Session::new(paths, options);
+    let session = Session::new(project_paths(root)?, options);
     let trials = session.trials()?;
     let results = session.run_all(&trials);
     print!("{}", format.render(&results));
@@ -385,6 +404,17 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_built_in_subcommand_is_a_name_plugins_cannot_take() {
+        for command in Cli::command().get_subcommands() {
+            let name = command.get_name();
+            assert!(
+                crate::app::store::BUILT_IN.contains(&name),
+                "`{name}` is missing from BUILT_IN"
+            );
+        }
     }
 
     #[test]

@@ -246,6 +246,12 @@ pub enum TrialError {
         /// The fixture.toml that lists it.
         fixture_file: PathBuf,
     },
+    /// A `[[roundtrip]]` got back something other than its argument.
+    #[error(transparent)]
+    RoundtripFailed(Box<RoundtripFailed>),
+    /// An `[[agree]]` computed something else than another language of this run.
+    #[error(transparent)]
+    AgreeDiffers(Box<AgreeDiffers>),
     /// The trial panicked: a bug in witness, reported instead of taking the run down.
     #[error("the trial panicked (a bug in witness): {0}")]
     Panicked(String),
@@ -270,6 +276,8 @@ impl TrialError {
             TrialError::Snapshot(SnapshotError::OwnSnapshotAgrees { .. }) => "own-snapshot-agrees",
             TrialError::Snapshot(SnapshotError::NoSharedSnapshot { .. }) => "no-shared-snapshot",
             TrialError::KnownDivergenceGone { .. } => "known-divergence-gone",
+            TrialError::RoundtripFailed(_) => "roundtrip-failed",
+            TrialError::AgreeDiffers(_) => "agree-differs",
             TrialError::Panicked(_) => "panicked",
         }
     }
@@ -291,6 +299,64 @@ impl TrialError {
             .trim_end_matches(':')
             .to_string()
     }
+}
+
+/// A `[[roundtrip]]` got back something other than its argument: the first failing case,
+/// shrunk to a small input.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "[[roundtrip]] `{function}` returned something other than its argument, at case {} of \
+     {cases} (seed {seed}):\n  shrunk ({} steps) to: {}\n  first failing case: {}\n  run it: \
+     {run_it}\n  replay the inputs: WITNESS_SEED={seed} {rerun}",
+    failure.case,
+    failure.steps,
+    failure.shrunk.line(),
+    failure.first.line()
+)]
+pub struct RoundtripFailed {
+    /// The function, qualified.
+    pub function: String,
+    /// How many cases the property runs.
+    pub cases: u32,
+    /// The seed of the inputs.
+    pub seed: u64,
+    /// The failing case and its shrunk form.
+    pub failure: crate::property::RoundtripFailure,
+    /// The `witness call` line that makes the shrunk call.
+    pub run_it: String,
+    /// The command that reruns the trial.
+    pub rerun: String,
+}
+
+/// An `[[agree]]` computed something else than another language of this run, for the same
+/// generated input.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "[[agree]] `{function}`: {language} differs from {other}, first at case {case} of {cases} \
+     (seed {seed}):\n  {call}\n    {other}: {other_outcome}\n    {language}: {outcome}\n  run \
+     it: {run_it}"
+)]
+pub struct AgreeDiffers {
+    /// The function, qualified.
+    pub function: String,
+    /// This trial's language.
+    pub language: Language,
+    /// The language it was compared with.
+    pub other: Language,
+    /// The first case that differs (1-based).
+    pub case: usize,
+    /// How many cases the property runs.
+    pub cases: u32,
+    /// The seed of the inputs.
+    pub seed: u64,
+    /// The call, as WAVE.
+    pub call: String,
+    /// This language's outcome.
+    pub outcome: String,
+    /// The other language's outcome.
+    pub other_outcome: String,
+    /// The `witness call` line that makes the call.
+    pub run_it: String,
 }
 
 /// Where to look when a trial failed: the files involved and the commands that rerun it.

@@ -22,6 +22,14 @@
 //! reason = "componentize-js 0.23.0 traps when an export returns a negative s64"
 //! upstream = "https://github.com/bytecodealliance/ComponentizeJS/issues/343"
 //!
+//! [[roundtrip]]                     # optional: the result must equal the one argument,
+//! function = "roundtrip-u32"        # for `cases` generated arguments (default 256)
+//! # interface = "my:pkg/iface"      # optional, as in [[call]]
+//! # cases = 256
+//!
+//! [[agree]]                         # optional: every language gives the same outcome for the
+//! function = "sum-s8"               # same generated arguments (compared through the snapshot)
+//!
 //! [wasi]                            # optional grants; by default a plugin gets none of these
 //! args = ["plugin", "--flag"]
 //! env = { NAME = "value" }
@@ -77,6 +85,70 @@ pub struct FixtureFile {
     /// Functions a language's toolchain is known to get wrong.
     #[serde(default, rename = "known-divergence")]
     pub known_divergences: Vec<KnownDivergence>,
+    /// Functions that must return their argument, for generated arguments.
+    #[serde(default, rename = "roundtrip")]
+    pub roundtrips: Vec<PropertySpec>,
+    /// Functions every language must compute the same outcome of, for generated arguments.
+    #[serde(default, rename = "agree")]
+    pub agrees: Vec<PropertySpec>,
+}
+
+impl FixtureFile {
+    /// Every property of the fixture: the `[[roundtrip]]` entries, then the `[[agree]]`
+    /// entries, each with its kind.
+    pub fn properties(&self) -> impl Iterator<Item = (PropertyKind, &PropertySpec)> {
+        let roundtrips = self.roundtrips.iter().map(|p| (PropertyKind::Roundtrip, p));
+        roundtrips.chain(self.agrees.iter().map(|p| (PropertyKind::Agree, p)))
+    }
+}
+
+/// Which property a `[[roundtrip]]` or `[[agree]]` entry checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropertyKind {
+    /// `[[roundtrip]]`: the function's result equals its one argument.
+    Roundtrip,
+    /// `[[agree]]`: every language gives the same outcome for the same arguments.
+    Agree,
+}
+
+impl PropertyKind {
+    /// The table's name in fixture.toml, and the first word of the property's snapshot block.
+    pub fn table(self) -> &'static str {
+        match self {
+            PropertyKind::Roundtrip => "roundtrip",
+            PropertyKind::Agree => "agree",
+        }
+    }
+}
+
+/// One `[[roundtrip]]` or `[[agree]]`: a function called with generated arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PropertySpec {
+    /// The function's name.
+    pub function: String,
+    /// The exported interface that holds the function, such as `my:pkg/iface`.
+    #[serde(default)]
+    pub interface: Option<String>,
+    /// How many generated inputs to try (default 256; `WITNESS_CASES` overrides it).
+    #[serde(default)]
+    pub cases: Option<u32>,
+}
+
+impl PropertySpec {
+    /// The function as `[[known-divergence]]` names it: `name`, or `<interface>#<name>`.
+    pub fn qualified(&self) -> String {
+        qualified(self.interface.as_deref(), &self.function)
+    }
+}
+
+/// A function as `[[known-divergence]]` and the coverage report name it: `name`, or
+/// `<interface>#<name>` for a function of an exported interface.
+pub fn qualified(interface: Option<&str>, function: &str) -> String {
+    match interface {
+        Some(interface) => format!("{interface}#{function}"),
+        None => function.to_string(),
+    }
 }
 
 /// One `[[known-divergence]]`: a language's toolchain gets a function wrong, with the reason

@@ -9,12 +9,15 @@
 pub mod build_cache;
 pub mod builder;
 pub mod bundled;
+pub mod divergences;
 pub mod error;
 pub mod fixture;
+pub mod generate;
 pub mod language;
 pub mod libtest;
 pub mod outcome;
 pub mod paths;
+pub mod property;
 pub mod report;
 pub mod runner;
 pub mod snapshot;

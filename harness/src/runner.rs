@@ -7,16 +7,21 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
-use witness_host::{CallOutcome, Host, HostOptions, NotTheExpectedBytes, ParsedCall, parse_call};
+use witness_host::{
+    CallOutcome, CallRecord, Host, HostOptions, NotTheExpectedBytes, ParsedCall, PluginInstance,
+    parse_call,
+};
 
 use crate::builder::{GuestBuilder, Placement};
 use crate::error::{
-    FailureContext, FixtureFileError, Mismatch, SharedError, TrialError, TrialFailure,
+    AgreeDiffers, FailureContext, FixtureFileError, Mismatch, RoundtripFailed, SharedError,
+    TrialError, TrialFailure,
 };
-use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence};
+use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence, PropertyKind};
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
+use crate::property::{self, PropertyOutcome, PropertyReport, PropertySettings};
 use crate::snapshot::SnapshotBook;
 use crate::toolchain::BuildRequest;
 use witness_host::value;
@@ -32,6 +37,8 @@ pub struct RunOptions {
     pub fixtures: Vec<String>,
     /// How the user ran the trials, so failures say how to run one again.
     pub invocation: Invocation,
+    /// The seed and case count of generated inputs (`WITNESS_SEED`, `WITNESS_CASES`).
+    pub properties: PropertySettings,
 }
 
 /// How trials were started, for the commands a failure suggests.
@@ -94,6 +101,7 @@ impl RunOptions {
             required,
             fixtures: Vec::new(),
             invocation: Invocation::default(),
+            properties: PropertySettings::from_env()?,
         })
     }
 }
@@ -397,42 +405,30 @@ impl Session {
             }
             loaded => loaded.map_err(|e| TrialError::host(loading(), e))?,
         };
-        // Each instance gets its own scratch directory (a granted directory is copied into
-        // it), which lives as long as the trial.
-        let mut scratches = Vec::new();
-        let mut instantiate = || {
-            let scratch = tempfile::tempdir()
-                .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
-            let settings =
-                fixture
-                    .settings(file, scratch.path())
-                    .map_err(|e| FixtureFileError {
-                        file: fixture_file.clone(),
-                        line: None,
-                        message: format!("{e:#}"),
-                    })?;
-            scratches.push(scratch);
-            host.instantiate(&component, &settings).map_err(|e| {
-                TrialError::host(format!("failed to instantiate {}", output.display()), e)
-            })
+        let mut lane = InstanceLane {
+            host,
+            component: &component,
+            fixture,
+            file,
+            fixture_file: &fixture_file,
+            output: &output,
+            scratches: Vec::new(),
+            current: None,
         };
-        let mut instance = instantiate()?;
+        lane.instance()?;
         let mut reports: Vec<CallReport> = Vec::new();
         for (i, (spec, call)) in file.calls.iter().zip(&calls).enumerate() {
             // A trap ends its instance: the calls after it run on a new one.
-            let new_instance = reports
-                .last()
-                .is_some_and(|last| matches!(last.record.outcome, CallOutcome::Trapped { .. }));
-            if new_instance {
-                instance = instantiate()?;
-            }
-            let record = instance
+            let new_instance = lane.current.is_none();
+            let record = lane
+                .instance()?
                 .call(call, spec.interface.as_deref())
                 .map_err(|e| TrialError::Call {
                     call: i + 1,
                     invoke: spec.invoke.clone(),
                     source: Box::new(e),
                 })?;
+            lane.after(&record);
             reports.push(CallReport {
                 invoke: spec.invoke.clone(),
                 interface: spec.interface.clone(),
@@ -442,7 +438,28 @@ impl Session {
         }
         let detail = outcome::render_detail(&reports);
         *detail_out = (!detail.is_empty()).then_some(detail);
-        self.check_outcome(fixture, file, language, &reports, &calls)
+        let mut properties = Vec::new();
+        let entries = (file.roundtrips.iter().enumerate())
+            .map(|(i, spec)| (PropertyKind::Roundtrip, i, spec))
+            .chain(
+                (file.agrees.iter().enumerate()).map(|(i, spec)| (PropertyKind::Agree, i, spec)),
+            );
+        for (kind, index, spec) in entries {
+            let settings = &self.options.properties;
+            match property::run(kind, index, spec, settings, &mut lane) {
+                Ok(Ok(report)) => properties.push(report),
+                Ok(Err(error)) => return Err(error),
+                Err(message) => {
+                    return Err(FixtureFileError {
+                        file: fixture_file.clone(),
+                        line: None,
+                        message,
+                    }
+                    .into());
+                }
+            }
+        }
+        self.check_outcome(fixture, file, language, &reports, &calls, &properties)
     }
 
     /// Checks what the calls did: every `expect`, then the shared snapshot, or, for a
@@ -455,14 +472,13 @@ impl Session {
         language: Language,
         reports: &[CallReport],
         calls: &[ParsedCall],
+        properties: &[PropertyReport],
     ) -> Result<Vec<KnownDivergence>, TrialError> {
         let functions: Vec<String> = reports
             .iter()
             .zip(calls)
-            .map(|(report, call)| match &report.interface {
-                Some(interface) => format!("{interface}#{}", call.name()),
-                None => call.name().to_string(),
-            })
+            .map(|(report, call)| fixture::qualified(report.interface.as_deref(), call.name()))
+            .chain(properties.iter().map(|p| p.function.clone()))
             .collect();
         let known: Vec<&KnownDivergence> = file
             .known_divergences
@@ -483,10 +499,72 @@ impl Session {
         if !mismatches.is_empty() {
             return Err(TrialError::Expectations { mismatches });
         }
+        let component = self.paths.artifact(&fixture.name, language);
+        let run_it = |call: &str, function: &str| {
+            let one_call = self
+                .options
+                .invocation
+                .one_call(&self.paths, &component, call);
+            match function.split_once('#') {
+                Some((interface, _)) => format!("{one_call} --interface {interface}"),
+                None => one_call,
+            }
+        };
+        let rerun = self.options.invocation.rerun(&fixture.name, language);
+        let settings = &self.options.properties;
+        for report in properties {
+            let function = report.function.as_str();
+            let error = match &report.outcome {
+                PropertyOutcome::Held => continue,
+                PropertyOutcome::Failed(failure) => {
+                    TrialError::RoundtripFailed(Box::new(RoundtripFailed {
+                        function: function.to_string(),
+                        cases: report.cases,
+                        seed: report.seed,
+                        failure: failure.clone(),
+                        run_it: run_it(&failure.shrunk.call, function),
+                        rerun: rerun.clone(),
+                    }))
+                }
+                PropertyOutcome::Outcomes(outcomes) => {
+                    let record = known.is_empty();
+                    let found = self
+                        .snapshots
+                        .agreement(fixture, function, language, outcomes, record);
+                    let Some(differs) = found else { continue };
+                    TrialError::AgreeDiffers(Box::new(AgreeDiffers {
+                        function: function.to_string(),
+                        language,
+                        other: differs.other,
+                        case: differs.index + 1,
+                        cases: report.cases,
+                        seed: report.seed,
+                        run_it: run_it(&differs.theirs.call, function),
+                        call: differs.theirs.call,
+                        outcome: differs.this.outcome,
+                        other_outcome: differs.theirs.outcome,
+                    }))
+                }
+            };
+            if !listed(function) {
+                return Err(error);
+            }
+            diverged.push(function);
+        }
+        if settings.overridden() {
+            // The inputs are not those the snapshots were made with: the languages of this
+            // run were compared with each other above, and a known divergence may not show.
+            return Ok(known
+                .into_iter()
+                .filter(|k| diverged.contains(&k.function.as_str()))
+                .cloned()
+                .collect());
+        }
         if !known.is_empty() {
             let blocks: Vec<String> = reports
                 .iter()
                 .map(|r| outcome::render(std::slice::from_ref(r), false))
+                .chain(properties.iter().map(PropertyReport::block))
                 .collect();
             for i in self
                 .snapshots
@@ -506,9 +584,9 @@ impl Session {
             return Ok(known.into_iter().cloned().collect());
         }
         let own_reason = file.own_snapshot.get(&language).map(String::as_str);
-        let shared_text = outcome::render(reports, false);
-        let own_text = own_reason.map(|_| outcome::render(reports, true));
-        let rerun = self.options.invocation.rerun(&fixture.name, language);
+        let property_blocks: String = properties.iter().map(PropertyReport::block).collect();
+        let shared_text = outcome::render(reports, false) + &property_blocks;
+        let own_text = own_reason.map(|_| outcome::render(reports, true) + &property_blocks);
         self.snapshots.check(
             fixture,
             &rerun,
@@ -541,6 +619,86 @@ impl Session {
             rerun: self.options.invocation.rerun(&fixture.name, trial.language),
             one_call,
         }
+    }
+}
+
+/// The instance a trial's calls and properties run on, made on first use and again after
+/// each trap (a trap ends its instance). Each instance gets its own scratch directory (a
+/// granted directory is copied into it), which lives as long as the trial.
+struct InstanceLane<'a> {
+    host: &'a Host,
+    component: &'a witness_host::LoadedComponent,
+    fixture: &'a Fixture,
+    file: &'a FixtureFile,
+    fixture_file: &'a std::path::Path,
+    output: &'a std::path::Path,
+    scratches: Vec<tempfile::TempDir>,
+    /// The live instance; `None` before the first and after a trap.
+    current: Option<PluginInstance>,
+}
+
+impl InstanceLane<'_> {
+    /// The live instance, made now if there is none.
+    fn instance(&mut self) -> Result<&mut PluginInstance, TrialError> {
+        if self.current.is_none() {
+            let scratch = tempfile::tempdir()
+                .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
+            let settings = self
+                .fixture
+                .settings(self.file, scratch.path())
+                .map_err(|e| FixtureFileError {
+                    file: self.fixture_file.to_path_buf(),
+                    line: None,
+                    message: format!("{e:#}"),
+                })?;
+            self.scratches.push(scratch);
+            let instance = self
+                .host
+                .instantiate(self.component, &settings)
+                .map_err(|e| {
+                    let step = format!("failed to instantiate {}", self.output.display());
+                    TrialError::host(step, e)
+                })?;
+            self.current = Some(instance);
+        }
+        // Made above if it was missing.
+        self.current
+            .as_mut()
+            .ok_or_else(|| TrialError::Panicked("no instance after instantiating".into()))
+    }
+
+    /// Ends the instance if `record` trapped.
+    fn after(&mut self, record: &CallRecord) {
+        if matches!(record.outcome, CallOutcome::Trapped { .. }) {
+            self.current = None;
+            // A trapped instance's scratch directory is no longer needed.
+            self.scratches.clear();
+        }
+    }
+}
+
+impl property::Lane for InstanceLane<'_> {
+    fn function_type(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+    ) -> Result<wasmtime::component::types::ComponentFunc> {
+        let instance = self.instance().map_err(|e| anyhow!("{e}"))?;
+        Ok(instance.function_type(name, interface)?)
+    }
+
+    fn call(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+        args: &[wasmtime::component::Val],
+    ) -> Result<CallRecord, TrialError> {
+        let record = self
+            .instance()?
+            .call_values(name, interface, args)
+            .map_err(|e| TrialError::host(format!("failed to call `{name}`"), e.into()))?;
+        self.after(&record);
+        Ok(record)
     }
 }
 

@@ -16,18 +16,76 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::error::SnapshotError;
-use crate::fixture::Fixture;
+use crate::fixture::{Fixture, PropertyKind};
 use crate::language::Language;
 use crate::outcome::NEW_INSTANCE;
+use crate::property::CaseOutcome;
 
 /// Outcomes accepted so far in this process, per snapshot file, with the language that gave
 /// each; shared by every trial of a run.
 #[derive(Default)]
 pub struct SnapshotBook {
     accepted: Mutex<HashMap<PathBuf, (Language, String)>>,
+    /// Every outcome of each `[[agree]]` (by fixture directory and function), from the first
+    /// language without known divergences that ran it.
+    agreements: Mutex<HashMap<AgreeKey, (Language, Vec<CaseOutcome>)>>,
+}
+
+/// An `[[agree]]` of one fixture: its directory and the function.
+type AgreeKey = (PathBuf, String);
+
+/// Where a language's `[[agree]]` outcomes first differ from another language's in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    /// The other language.
+    pub other: Language,
+    /// The case (0-based).
+    pub index: usize,
+    /// This language's outcome there (or `(no such case)`).
+    pub this: CaseOutcome,
+    /// The other language's outcome there.
+    pub theirs: CaseOutcome,
 }
 
 impl SnapshotBook {
+    /// Compares the outcomes of the `[[agree]]` of `function` in `language` with those of
+    /// the first language that ran it in this process; the first case where they differ.
+    /// The first to come records its outcomes if `record` (a language with known
+    /// divergences does not).
+    pub fn agreement(
+        &self,
+        fixture: &Fixture,
+        function: &str,
+        language: Language,
+        outcomes: &[CaseOutcome],
+        record: bool,
+    ) -> Option<Disagreement> {
+        let mut book = self
+            .agreements
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let key = (fixture.dir.clone(), function.to_string());
+        let Some((other, theirs)) = book.get(&key) else {
+            if record {
+                book.insert(key, (language, outcomes.to_vec()));
+            }
+            return None;
+        };
+        let missing = || CaseOutcome {
+            call: "(no such case)".into(),
+            outcome: "(none)".into(),
+        };
+        let count = theirs.len().max(outcomes.len());
+        (0..count)
+            .find(|&i| theirs.get(i) != outcomes.get(i))
+            .map(|index| Disagreement {
+                other: *other,
+                index,
+                this: outcomes.get(index).cloned().unwrap_or_else(missing),
+                theirs: theirs.get(index).cloned().unwrap_or_else(missing),
+            })
+    }
+
     /// Compares a language with known divergences with the shared snapshot, call by call:
     /// `blocks` are its calls' outcome texts, `functions` the function each call made. A call
     /// of a `listed` function may differ, and its index is returned; any other difference is
@@ -147,13 +205,18 @@ impl SnapshotBook {
     }
 }
 
-/// A snapshot's text cut into one block per call: a block starts at a `call` line, or at the
-/// new-instance line that comes before a call.
+/// A snapshot's text cut into one block per call or property: a block starts at a `call`
+/// line, at the new-instance line that comes before a call, or at a `roundtrip` or `agree`
+/// line.
 fn call_blocks(text: &str) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     let mut after_marker = false;
     for line in text.lines() {
-        let starts = line == NEW_INSTANCE || (line.starts_with("call ") && !after_marker);
+        let property = [PropertyKind::Roundtrip, PropertyKind::Agree]
+            .iter()
+            .any(|kind| line.starts_with(&format!("{} ", kind.table())));
+        let starts =
+            line == NEW_INSTANCE || (line.starts_with("call ") && !after_marker) || property;
         after_marker = line == NEW_INSTANCE;
         match blocks.last_mut() {
             Some(block) if !starts => {
@@ -241,13 +304,17 @@ mod tests {
     #[test]
     fn a_snapshot_is_cut_into_one_block_per_call() {
         let text = "call a()\n  result: 1\ncall b()\n  trap: unreachable\n\
-                    (new instance: the trap ended the last one)\ncall c()\n  result: 2\n";
+                    (new instance: the trap ended the last one)\ncall c()\n  result: 2\n\
+                    roundtrip d: 256 cases, each result identical to its argument\n\
+                    agree e: 2 cases, digest 00\n  e(1) -> 1\n  e(2) -> 2\n";
         assert_eq!(
             call_blocks(text),
             [
                 "call a()\n  result: 1\n",
                 "call b()\n  trap: unreachable\n",
                 "(new instance: the trap ended the last one)\ncall c()\n  result: 2\n",
+                "roundtrip d: 256 cases, each result identical to its argument\n",
+                "agree e: 2 cases, digest 00\n  e(1) -> 1\n  e(2) -> 2\n",
             ]
         );
     }

@@ -219,8 +219,28 @@ impl PluginInstance {
     /// Calls the exported function `name` with `args` already typed (the host application
     /// builds them from its command line).
     pub fn call_with(&mut self, name: &str, args: &[Val]) -> Result<CallRecord, CallError> {
-        let (func, ty) = self.lookup(name, None)?;
+        self.call_values(name, None, args)
+    }
+
+    /// Calls the exported function `name` (in `interface`, if given) with `args` already
+    /// typed against its parameters, such as values generated from [`Self::function_type`].
+    pub fn call_values(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+        args: &[Val],
+    ) -> Result<CallRecord, CallError> {
+        let (func, ty) = self.lookup(name, interface)?;
         Ok(self.call_func(func, &ty, args))
+    }
+
+    /// The type of the exported function `name` (in `interface`, if given).
+    pub fn function_type(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+    ) -> Result<ComponentFunc, CallError> {
+        self.lookup(name, interface).map(|(_, ty)| ty)
     }
 
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {

@@ -13,11 +13,51 @@ pub fn parse_expected(ty: &Type, expect: &str) -> Result<Val, String> {
     Val::from_wave(ty, expect).map_err(|e| e.to_string())
 }
 
-/// Whether two values of the same type are equal as values.
+/// Whether two values of the same type are equal as values (`0.0` equals `-0.0`, NaN equals
+/// NaN).
 pub fn values_equal(a: &Val, b: &Val) -> bool {
+    equal(a, b, Floats::ByValue)
+}
+
+/// Whether two values of the same type are the same value: as [`values_equal`], except that
+/// `-0.0` and `0.0` differ (a round trip must keep a zero's sign). NaN still equals NaN: a
+/// NaN's payload is not part of what the component model promises to keep.
+pub fn values_identical(a: &Val, b: &Val) -> bool {
+    equal(a, b, Floats::SignOfZero)
+}
+
+/// How floats compare.
+#[derive(Clone, Copy)]
+enum Floats {
+    ByValue,
+    SignOfZero,
+}
+
+impl Floats {
+    fn equal(self, x: f64, y: f64) -> bool {
+        match self {
+            Floats::ByValue => x == y || (x.is_nan() && y.is_nan()),
+            Floats::SignOfZero => {
+                (x == y && x.is_sign_negative() == y.is_sign_negative())
+                    || (x.is_nan() && y.is_nan())
+            }
+        }
+    }
+}
+
+fn equal(a: &Val, b: &Val, floats: Floats) -> bool {
+    let values_equal = |a: &Val, b: &Val| equal(a, b, floats);
+    let all_equal = |x: &[Val], y: &[Val]| {
+        x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b, floats))
+    };
+    let payloads_equal = |x: &Option<Box<Val>>, y: &Option<Box<Val>>| match (x, y) {
+        (None, None) => true,
+        (Some(a), Some(b)) => equal(a, b, floats),
+        _ => false,
+    };
     match (a, b) {
-        (Val::Float32(x), Val::Float32(y)) => x == y || (x.is_nan() && y.is_nan()),
-        (Val::Float64(x), Val::Float64(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Val::Float32(x), Val::Float32(y)) => floats.equal(f64::from(*x), f64::from(*y)),
+        (Val::Float64(x), Val::Float64(y)) => floats.equal(*x, *y),
         (Val::Flags(x), Val::Flags(y)) => {
             let mut x = x.clone();
             let mut y = y.clone();
@@ -49,18 +89,6 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
     }
 }
 
-fn all_equal(x: &[Val], y: &[Val]) -> bool {
-    x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
-}
-
-fn payloads_equal(x: &Option<Box<Val>>, y: &Option<Box<Val>>) -> bool {
-    match (x, y) {
-        (None, None) => true,
-        (Some(a), Some(b)) => values_equal(a, b),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +113,21 @@ mod tests {
             &Val::Float32(f32::NAN)
         ));
         assert!(!values_equal(&Val::Float64(0.5), &Val::Float64(0.25)));
+    }
+
+    #[test]
+    fn identical_values_keep_the_sign_of_zero() {
+        assert!(values_equal(&Val::Float64(0.0), &Val::Float64(-0.0)));
+        assert!(!values_identical(&Val::Float64(0.0), &Val::Float64(-0.0)));
+        assert!(!values_identical(
+            &Val::List(vec![Val::Float32(-0.0)]),
+            &Val::List(vec![Val::Float32(0.0)])
+        ));
+        assert!(values_identical(
+            &Val::Float32(f32::NAN),
+            &Val::Float32(-f32::NAN)
+        ));
+        assert!(values_identical(&Val::Float64(-0.0), &Val::Float64(-0.0)));
     }
 
     #[test]

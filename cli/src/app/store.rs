@@ -28,7 +28,15 @@ use witness_host::{
 };
 
 /// Names a plugin cannot take: the application's own subcommands.
-pub const BUILT_IN: [&str; 6] = ["run", "call", "bench", "plugin", "help", "version"];
+pub const BUILT_IN: [&str; 7] = [
+    "run",
+    "call",
+    "bench",
+    "divergences",
+    "plugin",
+    "help",
+    "version",
+];
 
 /// What is known about an installed plugin without compiling it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

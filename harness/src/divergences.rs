@@ -1,0 +1,224 @@
+//! The divergence report (`witness divergences`): every `[[known-divergence]]` of a
+//! project's fixtures, grouped by the toolchain (and its pinned version) that gets it wrong,
+//! with the reason and the upstream report; and the coverage of each fixture's world: the
+//! exported functions that no `[[call]]`, `[[roundtrip]]` or `[[agree]]` touches, and the
+//! languages a fixture does not run in.
+
+use std::fmt;
+
+use anyhow::Result;
+
+use crate::fixture::{self, Fixture, KnownDivergence};
+use crate::language::Language;
+use crate::paths::ProjectPaths;
+
+/// The toolchain that builds `language`'s guests, with the version witness pins.
+pub fn toolchain(language: Language) -> String {
+    match language {
+        Language::Rust => format!("wit-bindgen {}", pinned_wit_bindgen()),
+        Language::Js => format!("componentize-js {}", pinned_componentize_js()),
+        Language::Python => format!("componentize-py {}", pinned_componentize_py()),
+    }
+}
+
+fn pinned_wit_bindgen() -> String {
+    let manifest = include_str!("../../guests-rust/template/Cargo.toml");
+    pin_after(manifest, "wit-bindgen = \"=").unwrap_or_else(|| "(unpinned)".into())
+}
+
+fn pinned_componentize_js() -> String {
+    let package = include_str!("../../guests-js/package.json");
+    serde_json::from_str::<serde_json::Value>(package)
+        .ok()
+        .and_then(|json| {
+            json["devDependencies"]["@bytecodealliance/componentize-js"]
+                .as_str()
+                .or_else(|| json["dependencies"]["@bytecodealliance/componentize-js"].as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "(unpinned)".into())
+}
+
+fn pinned_componentize_py() -> String {
+    let requirements = include_str!("../../guests-python/requirements.txt");
+    pin_after(requirements, "componentize-py==").unwrap_or_else(|| "(unpinned)".into())
+}
+
+/// The version after `prefix` in `text`, up to a quote or the end of the line.
+fn pin_after(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)? + prefix.len();
+    let version: String = text[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\n' | '\r' | ' '))
+        .collect();
+    (!version.is_empty()).then_some(version)
+}
+
+/// One known divergence and the fixture that lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The fixture.
+    pub fixture: String,
+    /// The entry.
+    pub entry: KnownDivergence,
+}
+
+/// What one fixture's calls and properties leave untouched.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// The fixture.
+    pub fixture: String,
+    /// Its world.
+    pub world: String,
+    /// The functions the world exports that nothing calls (qualified).
+    pub untouched: Vec<String>,
+    /// How many functions the world exports.
+    pub exported: usize,
+    /// The languages the fixture does not run in.
+    pub missing_languages: Vec<Language>,
+    /// Why the fixture could not be read, if it could not.
+    pub problem: Option<String>,
+}
+
+/// The known divergences of every fixture, and every fixture's coverage.
+#[derive(Debug, Clone, Default)]
+pub struct DivergenceReport {
+    /// Every `[[known-divergence]]`, in fixture order.
+    pub known: Vec<Listed>,
+    /// Every fixture's coverage, in fixture order.
+    pub coverage: Vec<Coverage>,
+}
+
+/// The report over the fixtures of the project at `paths`.
+pub fn report(paths: &ProjectPaths) -> Result<DivergenceReport> {
+    let shared_wit = paths.shared_wit()?;
+    let mut report = DivergenceReport::default();
+    for fixture in fixture::discover(&paths.fixtures)? {
+        report.coverage.push(coverage(&fixture, &shared_wit));
+        if let Ok(file) = &fixture.file {
+            report
+                .known
+                .extend(file.known_divergences.iter().map(|entry| Listed {
+                    fixture: fixture.name.clone(),
+                    entry: entry.clone(),
+                }));
+        }
+    }
+    Ok(report)
+}
+
+fn coverage(fixture: &Fixture, shared_wit: &std::path::Path) -> Coverage {
+    let mut coverage = Coverage {
+        fixture: fixture.name.clone(),
+        world: String::new(),
+        untouched: Vec::new(),
+        exported: 0,
+        missing_languages: Vec::new(),
+        problem: None,
+    };
+    let file = match &fixture.file {
+        Ok(file) => file,
+        Err(e) => {
+            coverage.problem = Some(e.to_string());
+            return coverage;
+        }
+    };
+    coverage.world = file.world.clone();
+    let languages = fixture.languages();
+    coverage.missing_languages = Language::ALL
+        .into_iter()
+        .filter(|l| !languages.contains(l))
+        .collect();
+    let exported = match crate::wit::check_world(&fixture.wit_dir(shared_wit), &file.world) {
+        Ok(exported) => exported,
+        Err(e) => {
+            coverage.problem = Some(format!("{e:#}"));
+            return coverage;
+        }
+    };
+    let mut touched: Vec<String> = file.properties().map(|(_, p)| p.qualified()).collect();
+    for call in &file.calls {
+        // A call that does not parse touches nothing; its trial reports it.
+        if let Ok(parsed) = witness_host::parse_call(&call.invoke) {
+            touched.push(fixture::qualified(call.interface.as_deref(), parsed.name()));
+        }
+    }
+    coverage.exported = exported.len();
+    coverage.untouched = exported
+        .into_iter()
+        .filter(|f| !touched.contains(f))
+        .collect();
+    coverage
+}
+
+impl fmt::Display for DivergenceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Known divergences ({}):", self.known.len())?;
+        for language in Language::ALL {
+            let listed: Vec<&Listed> = self
+                .known
+                .iter()
+                .filter(|l| l.entry.language == language)
+                .collect();
+            if listed.is_empty() {
+                continue;
+            }
+            writeln!(f, "\n{language} ({}):", toolchain(language))?;
+            for l in listed {
+                writeln!(f, "  {} `{}`", l.fixture, l.entry.function)?;
+                writeln!(f, "    {}", l.entry.reason)?;
+                writeln!(f, "    upstream: {}", l.entry.upstream)?;
+            }
+        }
+        writeln!(
+            f,
+            "\nCoverage: exported functions that no call or property touches"
+        )?;
+        for c in &self.coverage {
+            if let Some(problem) = &c.problem {
+                writeln!(f, "  {}: cannot be read: {problem}", c.fixture)?;
+                continue;
+            }
+            let touched = c.exported - c.untouched.len();
+            write!(
+                f,
+                "  {} (world {}): {touched} of {} touched",
+                c.fixture, c.world, c.exported
+            )?;
+            if !c.untouched.is_empty() {
+                write!(f, "; untouched: {}", c.untouched.join(", "))?;
+            }
+            if !c.missing_languages.is_empty() {
+                let names: Vec<&str> = c.missing_languages.iter().map(|l| l.name()).collect();
+                write!(f, "; no guest in {}", names.join(", "))?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pinned_toolchains_are_named_with_their_versions() {
+        for language in Language::ALL {
+            let label = toolchain(language);
+            assert!(!label.contains("unpinned"), "{label}");
+            assert!(
+                label
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit())),
+                "{label}"
+            );
+        }
+        assert_eq!(pin_after("a==1.2.3\nb", "a=="), Some("1.2.3".into()));
+        assert_eq!(
+            pin_after("x = \"=0.61.1\"", "x = \"="),
+            Some("0.61.1".into())
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Self-tests of the generated-value properties: a `[[roundtrip]]` over a function that is
+//! not the identity fails, shrunk to the smallest failing input and named; one over the
+//! identity passes; a known divergence of a roundtrip holds or asks to be removed; an
+//! `[[agree]]` finds a language that computes differently and shows the first input where it
+//! differs; a property over the wrong kind of function is a bad fixture that names it.
+
+mod common;
+
+use common::{Scratch, failure, shared_snapshot};
+use witness_harness::error::{AgreeDiffers, RoundtripFailed, TrialError};
+use witness_harness::language::Language;
+use witness_harness::runner::TrialStatus;
+
+const WIT: &str = "package selftest:numbers;\n\nworld numbers {\n    \
+                   export roundtrip-u32: func(x: u32) -> u32;\n    \
+                   export double: func(x: u32) -> u64;\n}\n";
+
+/// A Rust guest whose `roundtrip-u32` is `roundtrip` and whose `double` doubles.
+fn rust_guest(roundtrip: &str) -> String {
+    format!(
+        "struct N;\nimpl Guest for N {{\n    fn roundtrip_u32(x: u32) -> u32 {{\n        \
+         {roundtrip}\n    }}\n    fn double(x: u32) -> u64 {{\n        u64::from(x) * 2\n    \
+         }}\n}}\nexport!(N);\n"
+    )
+}
+
+fn fixture(scratch: &Scratch, name: &str, guest: &str, toml: &str) {
+    scratch.write(name, "wit/numbers.wit", WIT);
+    scratch.write(name, "guest.rs", guest);
+    scratch.write(
+        name,
+        "fixture.toml",
+        &format!("description = \"a property case\"\nworld = \"numbers\"\n{toml}"),
+    );
+}
+
+const ROUNDTRIP: &str = "[[roundtrip]]\nfunction = \"roundtrip-u32\"\n";
+const HELD: &str = "roundtrip roundtrip-u32: 256 cases, each result identical to its argument\n";
+
+fn status<'a>(results: &'a [(String, TrialStatus)], name: &str) -> &'a TrialStatus {
+    &results
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no trial {name} in {results:?}"))
+        .1
+}
+
+#[test]
+fn roundtrips_pass_for_the_identity_and_fail_shrunk_and_named_otherwise() {
+    let scratch = Scratch::new();
+    let wrong = rust_guest("if x >= 1000 { x - 1 } else { x }");
+    fixture(
+        &scratch,
+        "selftest-roundtrip-right",
+        &rust_guest("x"),
+        ROUNDTRIP,
+    );
+    shared_snapshot(&scratch, "selftest-roundtrip-right", HELD);
+    fixture(&scratch, "selftest-roundtrip-wrong", &wrong, ROUNDTRIP);
+    // A known divergence of the roundtrip holds while the guest is wrong, and asks to be
+    // removed once it is right.
+    let known = format!(
+        "{ROUNDTRIP}[[known-divergence]]\nlanguage = \"rust\"\nfunction = \"roundtrip-u32\"\n\
+         reason = \"the test's guest is off by one from 1000\"\nupstream = \"https://example.com/2\"\n"
+    );
+    fixture(&scratch, "selftest-roundtrip-known", &wrong, &known);
+    shared_snapshot(&scratch, "selftest-roundtrip-known", HELD);
+    fixture(
+        &scratch,
+        "selftest-roundtrip-fixed",
+        &rust_guest("x"),
+        &known,
+    );
+    shared_snapshot(&scratch, "selftest-roundtrip-fixed", HELD);
+    // A roundtrip over a function whose result type is not its parameter's, and one over a
+    // function the world lacks.
+    let not_identity = "[[roundtrip]]\nfunction = \"double\"\n";
+    fixture(
+        &scratch,
+        "selftest-roundtrip-double",
+        &rust_guest("x"),
+        not_identity,
+    );
+    let missing = "[[agree]]\nfunction = \"triple\"\n";
+    fixture(
+        &scratch,
+        "selftest-agree-missing",
+        &rust_guest("x"),
+        missing,
+    );
+
+    let results = scratch.run();
+    let right = status(&results, "selftest-roundtrip-right::rust");
+    assert!(matches!(right, TrialStatus::Passed), "{right:?}");
+
+    let wrong = failure(&results, "selftest-roundtrip-wrong::rust");
+    match &wrong.error {
+        TrialError::RoundtripFailed(failed) => {
+            let RoundtripFailed {
+                function,
+                seed,
+                cases,
+                failure,
+                run_it,
+                ..
+            } = &**failed;
+            assert_eq!(
+                (function.as_str(), *seed, *cases),
+                ("roundtrip-u32", 0, 256)
+            );
+            // Every u32 from 1000 up fails: the shrink must find the smallest.
+            assert_eq!(failure.shrunk.call, "roundtrip-u32(1000)");
+            assert_eq!(failure.shrunk.outcome, "999");
+            let first: u64 = failure.first.call["roundtrip-u32(".len()..]
+                .trim_end_matches(')')
+                .parse()
+                .unwrap();
+            assert!(first >= 1000, "{first}");
+            assert!(
+                run_it.contains(" call ") && run_it.ends_with("'roundtrip-u32(1000)'"),
+                "{run_it}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = wrong.error.to_string();
+    assert!(text.contains("WITNESS_SEED=0 cargo test"), "{text}");
+
+    let known = status(&results, "selftest-roundtrip-known::rust");
+    assert!(matches!(known, TrialStatus::Passed), "{known:?}");
+    match &failure(&results, "selftest-roundtrip-fixed::rust").error {
+        TrialError::KnownDivergenceGone { entry, .. } => {
+            assert_eq!(entry.function, "roundtrip-u32")
+        }
+        other => panic!("{other:?}"),
+    }
+    match &failure(&results, "selftest-roundtrip-double::rust").error {
+        TrialError::BadFixture(e) => assert!(
+            e.message.contains(
+                "[[roundtrip]] #1 `double`: a roundtrip function takes one argument and \
+                 returns a value of the same type; this one is `func(x: u32) -> u64`"
+            ),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    match &failure(&results, "selftest-agree-missing::rust").error {
+        TrialError::BadFixture(e) => assert!(
+            e.message.contains("[[agree]] #1 `triple`")
+                && e.message.contains("roundtrip-u32, double"),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn agree_finds_a_language_that_computes_differently() {
+    let scratch = Scratch::new();
+    let agree = "[[agree]]\nfunction = \"double\"\n";
+    fixture(&scratch, "selftest-agree", &rust_guest("x"), agree);
+    // The Python guest is wrong from 100000 up.
+    scratch.write(
+        "selftest-agree",
+        "guest.py",
+        "import wit_world\n\n\nclass WitWorld(wit_world.WitWorld):\n    \
+         def roundtrip_u32(self, x):\n        return x\n\n    def double(self, x):\n        \
+         return x * 2 if x < 100000 else x * 2 + 1\n",
+    );
+    let results = scratch.run_in(&[Language::Rust, Language::Python]);
+    if let TrialStatus::Skipped(reason) = status(&results, "selftest-agree::python") {
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    // Rust ran first and recorded its outcomes (it has no snapshot yet, which fails it
+    // unless insta may write one).
+    if let TrialStatus::Failed(rust) = status(&results, "selftest-agree::rust") {
+        assert_eq!(rust.error.kind(), "snapshot-missing", "{}", rust.error);
+    }
+    match &failure(&results, "selftest-agree::python").error {
+        TrialError::AgreeDiffers(differs) => {
+            let AgreeDiffers {
+                function,
+                language,
+                other,
+                call,
+                outcome,
+                other_outcome,
+                ..
+            } = &**differs;
+            assert_eq!(
+                (function.as_str(), *language, *other),
+                ("double", Language::Python, Language::Rust)
+            );
+            let x: u64 = call["double(".len()..]
+                .trim_end_matches(')')
+                .parse()
+                .unwrap();
+            assert!(x >= 100000, "{call}");
+            assert_eq!(other_outcome, &(2 * x).to_string());
+            assert_eq!(outcome, &(2 * x + 1).to_string());
+        }
+        other => panic!("{other:?}"),
+    }
+}
