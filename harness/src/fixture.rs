@@ -35,6 +35,8 @@
 //! env = { NAME = "value" }
 //! stdin = "text the plugin reads"
 //! dir = "files"                     # copied into a fresh temp dir, preopened at /data
+//! clock = "2026-01-01T00:00:00Z"    # the wall clock's fixed instant (default), or "real"
+//! random-seed = 0                   # the seed of wasi:random (default 0), or "real"
 //!
 //! [limits]                          # optional; defaults: 10s, 512 MiB, 1 MiB
 //! time = "2s"                       # per call (and for instantiation), at most 24h

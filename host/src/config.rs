@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::Limits;
+use crate::{Clock, Limits, Random};
 
 /// The `[wasi]` table: what a plugin is granted (in fixture.toml or a plugin's config).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -24,6 +24,14 @@ pub struct WasiGrants {
     /// [`GUEST_DIR`].
     #[serde(default)]
     pub dir: Option<String>,
+    /// The wall clock: an RFC 3339 instant such as `"2026-01-01T00:00:00Z"` (the default), or
+    /// `"real"` for the host's clocks.
+    #[serde(default, deserialize_with = "clock")]
+    pub clock: Option<Clock>,
+    /// The seed of the plugin's random numbers (default 0), or `"real"` for the host's
+    /// secure random source.
+    #[serde(default, deserialize_with = "random_seed")]
+    pub random_seed: Option<Random>,
 }
 
 /// Where a granted directory appears inside the plugin.
@@ -38,6 +46,8 @@ impl WasiGrants {
             args: self.args.clone(),
             env: self.env.clone(),
             stdin: self.stdin.clone(),
+            clock: self.clock.unwrap_or_default(),
+            random: self.random_seed.unwrap_or_default(),
             dir: dir.map(|host| crate::GrantedDir {
                 host,
                 guest: GUEST_DIR.to_string(),
@@ -98,6 +108,43 @@ fn duration<'de, D: serde::Deserializer<'de>>(
     Ok(Some(time))
 }
 
+fn clock<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Clock>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text == "real" {
+        return Ok(Some(Clock::Real));
+    }
+    let instant = humantime::parse_rfc3339(&text).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "`{text}` is neither \"real\" nor an instant like \"2026-01-01T00:00:00Z\": {e}"
+        ))
+    })?;
+    let since_epoch = instant
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is before 1970")))?;
+    Ok(Some(Clock::Fixed(since_epoch)))
+}
+
+/// A seed (a non-negative integer) or the word `real`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SeedOrReal {
+    Seed(u64),
+    Word(String),
+}
+
+fn random_seed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Random>, D::Error> {
+    match SeedOrReal::deserialize(d) {
+        Ok(SeedOrReal::Seed(seed)) => Ok(Some(Random::Seeded(seed))),
+        Ok(SeedOrReal::Word(word)) if word == "real" => Ok(Some(Random::Real)),
+        Ok(SeedOrReal::Word(word)) => Err(serde::de::Error::custom(format!(
+            "`{word}` is neither \"real\" nor a seed (a number from 0 to 2^64 - 1)"
+        ))),
+        Err(_) => Err(serde::de::Error::custom(
+            "random-seed is either \"real\" or a seed (a number from 0 to 2^64 - 1)",
+        )),
+    }
+}
+
 fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     let text = String::deserialize(d)?;
     text.parse::<bytesize::ByteSize>()
@@ -120,6 +167,44 @@ mod tests {
         toml::from_str::<File>(text)
             .map(|f| f.limits)
             .map_err(|e| e.to_string())
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Wasi {
+        wasi: WasiGrants,
+    }
+
+    fn wasi(text: &str) -> Result<crate::Grants, String> {
+        toml::from_str::<Wasi>(text)
+            .map(|f| f.wasi.to_grants(None, false))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn clocks_and_random_seeds_are_fixed_unless_asked_for_real() {
+        let default = wasi("[wasi]\n").unwrap();
+        assert_eq!(default.clock, Clock::Fixed(crate::DEFAULT_CLOCK));
+        assert_eq!(default.random, Random::Seeded(0));
+        let set = wasi("[wasi]\nclock = \"2000-01-01T00:00:00Z\"\nrandom-seed = 7\n").unwrap();
+        assert_eq!(
+            set.clock,
+            Clock::Fixed(std::time::Duration::from_secs(946_684_800))
+        );
+        assert_eq!(set.random, Random::Seeded(7));
+        let real = wasi("[wasi]\nclock = \"real\"\nrandom-seed = \"real\"\n").unwrap();
+        assert_eq!((real.clock, real.random), (Clock::Real, Random::Real));
+        let err = wasi("[wasi]\nclock = \"tomorrow\"\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("`tomorrow` is neither"),
+            "{err}"
+        );
+        let err = wasi("[wasi]\nrandom-seed = -1\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("random-seed is either"),
+            "{err}"
+        );
+        let err = wasi("[wasi]\nrandom-seed = \"lucky\"\n").unwrap_err();
+        assert!(err.contains("`lucky` is neither"), "{err}");
     }
 
     #[test]

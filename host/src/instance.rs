@@ -24,6 +24,7 @@ use wasmtime_wasi::WasiCtxBuilder;
 
 use super::EPOCH_TICK;
 use super::call::{CallError, ParsedCall};
+use super::deterministic;
 use super::output::{CallOutput, CapturedOutput};
 use super::state::{HostState, InstanceSettings, Limits};
 
@@ -149,6 +150,7 @@ impl PluginInstance {
                 text.clone().into_bytes(),
             ));
         }
+        deterministic::apply(&mut wasi, grants.clock, grants.random);
         if let Some(dir) = &grants.dir {
             let perms = if dir.writable {
                 wasmtime_wasi::FsPerms::ReadWrite

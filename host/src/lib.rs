@@ -8,6 +8,7 @@
 pub mod cache;
 mod call;
 pub mod config;
+mod deterministic;
 pub mod files;
 mod imports;
 mod instance;
@@ -34,8 +35,9 @@ pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
 pub use state::{
-    GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState, InstanceSettings, Limits, LogOutput,
-    MAX_HOST_CALL_RECORDS, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES, TABLE_ELEMENT_BYTES,
+    Clock, DEFAULT_CLOCK, DEFAULT_RANDOM_SEED, GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState,
+    InstanceSettings, Limits, LogOutput, MAX_HOST_CALL_RECORDS, MAX_INSTANCES, MAX_MEMORIES,
+    MAX_TABLES, Random, TABLE_ELEMENT_BYTES,
 };
 
 /// How often the engine's epoch advances; time limits are counted in these ticks.

@@ -40,9 +40,13 @@ pub enum LogOutput {
 }
 
 /// Capabilities granted to an instance. The default grants nothing: no arguments, no
-/// environment, empty stdin, no directory, no network.
+/// environment, empty stdin, no directory, no network, a fixed clock and seeded randomness.
 #[derive(Debug, Clone, Default)]
 pub struct Grants {
+    /// What the plugin's wall clock says.
+    pub clock: Clock,
+    /// Where the plugin's random numbers come from.
+    pub random: Random,
     /// Command-line arguments the plugin sees.
     pub args: Vec<String>,
     /// Environment variables the plugin sees.
@@ -51,6 +55,44 @@ pub struct Grants {
     pub stdin: Option<String>,
     /// A host directory preopened for the plugin.
     pub dir: Option<GrantedDir>,
+}
+
+/// The instant a plugin's wall clock shows by default: 2026-01-01T00:00:00Z.
+pub const DEFAULT_CLOCK: std::time::Duration = std::time::Duration::from_secs(1_767_225_600);
+
+/// The seed of a plugin's random numbers by default.
+pub const DEFAULT_RANDOM_SEED: u64 = 0;
+
+/// What a plugin's clocks say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The wall clock stands still at this time since the Unix epoch, and the monotonic clock
+    /// at zero: a plugin that reads the time does the same on every run (sleeping still takes
+    /// real time).
+    Fixed(std::time::Duration),
+    /// The host's clocks.
+    Real,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::Fixed(DEFAULT_CLOCK)
+    }
+}
+
+/// Where a plugin's random numbers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Random {
+    /// A generator seeded with this number (ChaCha12): the same numbers on every run.
+    Seeded(u64),
+    /// The host's secure random source.
+    Real,
+}
+
+impl Default for Random {
+    fn default() -> Self {
+        Random::Seeded(DEFAULT_RANDOM_SEED)
+    }
 }
 
 /// A host directory a plugin may use.
