@@ -87,6 +87,9 @@ pub struct FixtureFile {
     /// Functions a language's toolchain is known to get wrong.
     #[serde(default, rename = "known-divergence")]
     pub known_divergences: Vec<KnownDivergence>,
+    /// Answers of the host imports the world declares beyond WASI and the plugin API.
+    #[serde(default, rename = "import")]
+    pub imports: Vec<ImportSpec>,
     /// Functions that must return their argument, for generated arguments.
     #[serde(default, rename = "roundtrip")]
     pub roundtrips: Vec<PropertySpec>,
@@ -101,6 +104,47 @@ impl FixtureFile {
     pub fn properties(&self) -> impl Iterator<Item = (PropertyKind, &PropertySpec)> {
         let roundtrips = self.roundtrips.iter().map(|p| (PropertyKind::Roundtrip, p));
         roundtrips.chain(self.agrees.iter().map(|p| (PropertyKind::Agree, p)))
+    }
+}
+
+/// One `[[import]]`: what a host import the world declares answers, each call recorded in
+/// the snapshot with its arguments and answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImportSpec {
+    /// The imported function's name.
+    pub function: String,
+    /// The imported interface that holds it, such as `test:host/db`; none for a function
+    /// the world imports directly.
+    #[serde(default)]
+    pub interface: Option<String>,
+    /// The answer to every call (`returns = '"alpha"'`), or one per call in order
+    /// (`returns = ['"a"', '"b"']`), as WAVE; none for a function without a result.
+    #[serde(default)]
+    pub returns: Option<Returns>,
+}
+
+/// An `[[import]]`'s `returns`: one answer, or one per call.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Returns {
+    /// The answer to every call.
+    Always(String),
+    /// One answer per call, in order.
+    InOrder(Vec<String>),
+}
+
+impl ImportSpec {
+    /// The host's script entry for this import.
+    pub fn to_script(&self) -> witness_host::ScriptedImport {
+        witness_host::ScriptedImport {
+            function: self.function.clone(),
+            interface: self.interface.clone(),
+            returns: self.returns.as_ref().map(|returns| match returns {
+                Returns::Always(answer) => witness_host::Answers::Always(answer.clone()),
+                Returns::InOrder(list) => witness_host::Answers::InOrder(list.clone()),
+            }),
+        }
     }
 }
 
@@ -280,6 +324,7 @@ impl Fixture {
             grants: grants.to_grants(dir, true),
             limits: file.limits.apply(),
             log: LogOutput::Recorded,
+            imports: file.imports.iter().map(ImportSpec::to_script).collect(),
         })
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, anyhow, bail};
 use witness_host::{
     CallOutcome, CallRecord, Host, HostOptions, NotTheExpectedBytes, ParsedCall, PluginInstance,
-    parse_call,
+    ScriptError, parse_call,
 };
 
 use crate::builder::{GuestBuilder, Placement};
@@ -655,9 +655,17 @@ impl InstanceLane<'_> {
             let instance = self
                 .host
                 .instantiate(self.component, &settings)
-                .map_err(|e| {
-                    let step = format!("failed to instantiate {}", self.output.display());
-                    TrialError::host(step, e)
+                .map_err(|e| match e.downcast_ref::<ScriptError>() {
+                    // The fixture's [[import]] tables do not fit the world's imports.
+                    Some(script) => TrialError::BadFixture(FixtureFileError {
+                        file: self.fixture_file.to_path_buf(),
+                        line: None,
+                        message: script.to_string(),
+                    }),
+                    None => {
+                        let step = format!("failed to instantiate {}", self.output.display());
+                        TrialError::host(step, e)
+                    }
                 })?;
             self.current = Some(instance);
         }

@@ -36,6 +36,9 @@ pub enum CallError {
         /// What is exported there.
         available: Vec<String>,
     },
+    /// The guest called a scripted import more often than its script has answers.
+    #[error("{0}")]
+    NoAnswerLeft(String),
     /// An argument does not fit its parameter, or the count is wrong.
     #[error("`{call}` does not fit `{name}: {signature}`: {message}")]
     Arguments {

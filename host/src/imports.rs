@@ -50,9 +50,16 @@ impl self::witness::plugin::host::Host for HostState {
 pub const LOG_LEVELS: [&str; 5] = ["trace", "debug", "info", "warn", "error"];
 
 /// Checks that a component implements the plugin world: every export of `witness:plugin`
-/// with the right type. The error names the missing or mistyped export.
-pub fn check_plugin_world(pre: &wasmtime::component::InstancePre<HostState>) -> anyhow::Result<()> {
-    PluginPre::new(pre.clone()).map(drop).map_err(|e| {
+/// with the right type, and no import beyond WASI and the plugin API (a fixture scripts
+/// those; a plugin has nobody to answer them). The error names the first item that differs.
+pub fn check_plugin_world(loaded: &crate::LoadedComponent) -> anyhow::Result<()> {
+    if let Some(import) = loaded.scripted_imports().first() {
+        anyhow::bail!(
+            "it does not implement the witness:plugin/plugin world: it imports `{import}`, which \
+             the witness host does not provide"
+        );
+    }
+    PluginPre::new(loaded.pre().clone()).map(drop).map_err(|e| {
         anyhow::Error::from(e).context("it does not implement the witness:plugin/plugin world")
     })
 }

@@ -26,6 +26,7 @@ use super::EPOCH_TICK;
 use super::call::{CallError, ParsedCall};
 use super::deterministic;
 use super::output::{CallOutput, CapturedOutput};
+use super::scripted::Script;
 use super::state::{HostState, InstanceSettings, Limits};
 
 /// A component instance ready for calls. Calls run in order and share the instance's state.
@@ -160,7 +161,9 @@ impl PluginInstance {
             wasi.preopened_dir(&dir.host, &dir.guest, perms)
                 .with_context(|| format!("failed to preopen {}", dir.host.display()))?;
         }
-        let mut store = Store::new(engine, HostState::new(wasi.build(), settings.clone()));
+        let script = Script::prepare(engine, component, &settings.imports)?;
+        let state = HostState::new(wasi.build(), settings.clone(), script);
+        let mut store = Store::new(engine, state);
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(epoch_ticks(limits.time));
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -197,9 +200,9 @@ impl PluginInstance {
         call: &ParsedCall,
         interface: Option<&str>,
     ) -> Result<CallRecord, CallError> {
-        let (func, ty) = self.lookup(call.name(), interface)?;
+        let (_, ty) = self.lookup(call.name(), interface)?;
         let args = call.arguments(&ty)?;
-        Ok(self.call_func(func, &ty, &args))
+        self.call_values(call.name(), interface, &args)
     }
 
     /// The function `name` (in `interface`) and its type, looked up once per instance.
@@ -233,7 +236,11 @@ impl PluginInstance {
         args: &[Val],
     ) -> Result<CallRecord, CallError> {
         let (func, ty) = self.lookup(name, interface)?;
-        Ok(self.call_func(func, &ty, args))
+        let record = self.call_func(func, &ty, args);
+        match self.store.data_mut().script.take_exhausted() {
+            Some(message) => Err(CallError::NoAnswerLeft(message)),
+            None => Ok(record),
+        }
     }
 
     /// The type of the exported function `name` (in `interface`, if given).

@@ -13,6 +13,7 @@ pub mod files;
 mod imports;
 mod instance;
 mod output;
+mod scripted;
 mod state;
 pub mod terminal;
 pub mod value;
@@ -34,6 +35,7 @@ pub use call::{CallError, ParsedCall, parse_call, signature, type_name};
 pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
+pub use scripted::{Answers, ScriptError, ScriptedImport};
 pub use state::{
     Clock, DEFAULT_CLOCK, DEFAULT_RANDOM_SEED, GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState,
     InstanceSettings, Limits, LogOutput, MAX_HOST_CALL_RECORDS, MAX_INSTANCES, MAX_MEMORIES,
@@ -73,9 +75,16 @@ pub struct LoadedComponent {
     /// Whether it came from the compiled-code cache or was compiled now.
     pub provenance: Provenance,
     pre: InstancePre<HostState>,
+    scripted: Vec<String>,
 }
 
 impl LoadedComponent {
+    /// The imports beyond WASI and the plugin API, which each instance's script answers
+    /// ([`InstanceSettings::imports`]), as `interface.function` or `function`.
+    pub fn scripted_imports(&self) -> &[String] {
+        &self.scripted
+    }
+
     /// The component with its imports resolved, for checks against a world.
     pub fn pre(&self) -> &InstancePre<HostState> {
         &self.pre
@@ -228,14 +237,24 @@ impl Host {
                 (component, Provenance::Compiled)
             }
         };
-        let pre = self
-            .linker
+        // Imports beyond WASI and the plugin API are answered by each instance's script,
+        // through functions defined for this component in a copy of the linker.
+        let mut linker = self.linker.clone();
+        let scripted = scripted::define_imports(&self.engine, &component, &mut linker)
+            .map_err(|e| e.context(format!("cannot link {label}")))?;
+        let linker = if scripted.is_empty() {
+            &self.linker
+        } else {
+            &linker
+        };
+        let pre = linker
             .instantiate_pre(&component)
             .with_context(|| format!("cannot link {label}"))?;
         let loaded = Arc::new(LoadedComponent {
             component,
             provenance,
             pre,
+            scripted,
         });
         self.loaded_lock().insert(hash.to_string(), loaded.clone());
         Ok(loaded)

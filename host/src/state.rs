@@ -22,6 +22,8 @@ pub struct InstanceSettings {
     pub limits: Limits,
     /// Where the plugin's log lines go besides the record of host calls.
     pub log: LogOutput,
+    /// The answers of imports beyond WASI and the plugin API (a fixture's `[[import]]`).
+    pub imports: Vec<crate::scripted::ScriptedImport>,
 }
 
 /// Where a plugin's `log` calls are shown.
@@ -238,6 +240,8 @@ pub struct HostState {
     recorded_calls: usize,
     recorded_bytes: usize,
     records_dropped: bool,
+    /// The typed answers of the instance's scripted imports.
+    pub(crate) script: crate::scripted::Script,
 }
 
 /// How many host calls one instance's record keeps, whatever their size.
@@ -247,7 +251,11 @@ pub const MAX_HOST_CALL_RECORDS: usize = 10_000;
 pub const HOST_CALLS_TRUNCATED: &str = "(truncated: host calls past the limit were not recorded)";
 
 impl HostState {
-    pub(super) fn new(wasi: WasiCtx, settings: InstanceSettings) -> Self {
+    pub(super) fn new(
+        wasi: WasiCtx,
+        settings: InstanceSettings,
+        script: crate::scripted::Script,
+    ) -> Self {
         HostState {
             wasi,
             http: WasiHttpCtx::new(),
@@ -259,6 +267,7 @@ impl HostState {
             recorded_calls: 0,
             recorded_bytes: 0,
             records_dropped: false,
+            script,
         }
     }
 
@@ -386,7 +395,11 @@ mod tests {
             },
             ..InstanceSettings::default()
         };
-        HostState::new(wasmtime_wasi::WasiCtxBuilder::new().build(), settings)
+        HostState::new(
+            wasmtime_wasi::WasiCtxBuilder::new().build(),
+            settings,
+            crate::scripted::Script::default(),
+        )
     }
 
     #[test]

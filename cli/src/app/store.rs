@@ -184,7 +184,7 @@ impl PluginStore {
             std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
         let host = self.host()?;
         let loaded = host.load_bytes(wasm, bytes.clone())?;
-        check_plugin_world(loaded.pre())
+        check_plugin_world(&loaded)
             .with_context(|| format!("cannot install {}", wasm.display()))?;
         let mut instance = host.instantiate(&loaded, &InstanceSettings::default())?;
         let record = instance.call_with("info", &[])?;
@@ -286,6 +286,7 @@ impl PluginStore {
                 plugin: name.to_string(),
                 min: min as u8,
             },
+            imports: Vec::new(),
         })
     }
 }

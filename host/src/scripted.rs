@@ -1,0 +1,433 @@
+//! Scripted host imports: functions a component imports beyond WASI and the plugin API
+//! (`witness:plugin/*`), linked dynamically (`LinkerInstance::func_new`) and answered from a
+//! script, each call recorded as a host call with its arguments and answer, such as
+//! `test:host/db.lookup("key") -> "alpha"`.
+//!
+//! A script names each import that returns something, with one answer for every call or one
+//! per call in order, as WAVE text. The answers are typed against the import when an
+//! instance is made, so a wrong one is refused before the guest runs; an import the script
+//! does not answer, an entry for something the component does not import, and a call with
+//! no answer left are each an error that names the import and the entry.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+use wasmtime::component::{Component, Linker, Type, Val};
+use wasmtime::{Engine, StoreContextMut};
+
+use crate::state::HostState;
+use crate::value::to_wave;
+
+/// One scripted import: the function, where it lives, and what it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptedImport {
+    /// The function's name.
+    pub function: String,
+    /// The imported interface that holds it (`test:host/db`, with or without its version);
+    /// `None` for a function the world imports directly.
+    pub interface: Option<String>,
+    /// What it returns, as WAVE; `None` for a function without a result.
+    pub returns: Option<Answers>,
+}
+
+/// What a scripted import returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answers {
+    /// The same answer to every call.
+    Always(String),
+    /// One answer per call, in order; a call past the last is an error.
+    InOrder(Vec<String>),
+}
+
+/// Why a script does not fit a component. `entry` is the 1-based position of the script
+/// entry concerned, as a fixture numbers its `[[import]]` tables.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScriptError {
+    /// An entry names a function the component does not import.
+    #[error(
+        "[[import]] #{entry} names `{import}`, which the component does not import; it \
+         imports: {}",
+        list(.available)
+    )]
+    NotImported {
+        /// The entry.
+        entry: usize,
+        /// What it names.
+        import: String,
+        /// The scriptable functions the component does import.
+        available: Vec<String>,
+    },
+    /// An answer is not a value of the import's result type.
+    #[error(
+        "[[import]] #{entry} `{import}`: the answer `{answer}` is not a value of its result \
+         type {ty}: {message}"
+    )]
+    WrongType {
+        /// The entry.
+        entry: usize,
+        /// The import.
+        import: String,
+        /// The answer as written.
+        answer: String,
+        /// The result type.
+        ty: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// An entry gives answers to a function that returns nothing.
+    #[error("[[import]] #{entry} `{import}` returns nothing, so it takes no `returns`")]
+    ReturnsNothing {
+        /// The entry.
+        entry: usize,
+        /// The import.
+        import: String,
+    },
+    /// An entry for a function that returns something gives no answers.
+    #[error("[[import]] #{entry} `{import}: {signature}` needs `returns`: its answer, as WAVE")]
+    NoReturns {
+        /// The entry.
+        entry: usize,
+        /// The import.
+        import: String,
+        /// Its signature.
+        signature: String,
+    },
+    /// An import that returns something has no entry.
+    #[error(
+        "the component imports `{import}: {signature}`, which no [[import]] answers; add one \
+         with `function` and `returns`"
+    )]
+    Unanswered {
+        /// The import.
+        import: String,
+        /// Its signature.
+        signature: String,
+    },
+    /// The component imports something that cannot be scripted (a resource).
+    #[error("the component imports {what} `{import}`, which witness cannot script yet")]
+    Unsupported {
+        /// What kind of item it is.
+        what: String,
+        /// The import.
+        import: String,
+    },
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "nothing scriptable".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// An import's name: the function, qualified by its interface as the component names it.
+fn import_name(interface: Option<&str>, function: &str) -> String {
+    match interface {
+        Some(interface) => format!("{interface}.{function}"),
+        None => function.to_string(),
+    }
+}
+
+/// Whether an interface import is one the host provides itself: WASI and the plugin API.
+fn provided_by_host(interface: &str) -> bool {
+    interface.starts_with("wasi:") || interface.starts_with("witness:plugin/")
+}
+
+/// Whether the script's `interface` names the component's `import` (which may carry a
+/// version the script leaves out).
+fn same_interface(script: &str, import: &str) -> bool {
+    script == import
+        || import
+            .split_once('@')
+            .is_some_and(|(name, _)| name == script)
+}
+
+/// A function the component imports that the host does not provide.
+#[derive(Debug, Clone)]
+struct ImportedFunc {
+    interface: Option<String>,
+    function: String,
+    ty: ComponentFunc,
+}
+
+/// Every function `component` imports outside WASI and the plugin API. A resource, or an
+/// instance holding one, is refused.
+fn scriptable_imports(
+    engine: &Engine,
+    component: &Component,
+) -> Result<Vec<ImportedFunc>, ScriptError> {
+    let mut funcs = Vec::new();
+    for (name, item) in component.component_type().imports(engine) {
+        match item.ty {
+            ComponentItem::ComponentFunc(ty) => funcs.push(ImportedFunc {
+                interface: None,
+                function: name.to_string(),
+                ty,
+            }),
+            ComponentItem::ComponentInstance(_) if provided_by_host(name) => {}
+            ComponentItem::ComponentInstance(instance) => {
+                for (export, item) in instance.exports(engine) {
+                    match item.ty {
+                        ComponentItem::ComponentFunc(ty) => funcs.push(ImportedFunc {
+                            interface: Some(name.to_string()),
+                            function: export.to_string(),
+                            ty,
+                        }),
+                        ComponentItem::Type(_) => {}
+                        _ => {
+                            return Err(ScriptError::Unsupported {
+                                what: "the resource or item".into(),
+                                import: import_name(Some(name), export),
+                            });
+                        }
+                    }
+                }
+            }
+            ComponentItem::Type(_) => {}
+            _ => {
+                return Err(ScriptError::Unsupported {
+                    what: "the item".into(),
+                    import: name.to_string(),
+                });
+            }
+        }
+    }
+    Ok(funcs)
+}
+
+/// Defines every scriptable import of `component` in `linker` (a copy of the host's), each
+/// answered from the instance's script. Returns their names.
+pub(crate) fn define_imports(
+    engine: &Engine,
+    component: &Component,
+    linker: &mut Linker<HostState>,
+) -> Result<Vec<String>> {
+    let funcs = scriptable_imports(engine, component)?;
+    for func in &funcs {
+        let key = ImportKey {
+            interface: func.interface.clone(),
+            function: func.function.clone(),
+        };
+        let answer = move |mut store: StoreContextMut<'_, HostState>,
+                           _: ComponentFunc,
+                           params: &[Val],
+                           results: &mut [Val]|
+              -> wasmtime::Result<()> {
+            store.data_mut().answer_import(&key, params, results)
+        };
+        match &func.interface {
+            Some(interface) => linker
+                .instance(interface)?
+                .func_new(&func.function, answer)?,
+            None => linker.root().func_new(&func.function, answer)?,
+        }
+    }
+    Ok(funcs
+        .iter()
+        .map(|f| import_name(f.interface.as_deref(), &f.function))
+        .collect())
+}
+
+/// Which import a call is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ImportKey {
+    interface: Option<String>,
+    function: String,
+}
+
+/// One import's typed answers, for one instance.
+#[derive(Debug, Clone)]
+struct Answering {
+    entry: usize,
+    answers: TypedAnswers,
+    calls: usize,
+}
+
+#[derive(Debug, Clone)]
+enum TypedAnswers {
+    None,
+    Always(Val),
+    InOrder(Vec<Val>),
+}
+
+/// The script of one instance, typed against its component's imports.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Script {
+    answering: HashMap<ImportKey, Answering>,
+    /// Set when a call found no answer left: the fixture's fault, not the guest's.
+    exhausted: Option<String>,
+}
+
+impl Script {
+    /// Types `script` against the imports of `component`: every entry must name an import,
+    /// every answer must fit its result type, and every import that returns something must
+    /// have an entry.
+    pub(crate) fn prepare(
+        engine: &Engine,
+        component: &Component,
+        script: &[ScriptedImport],
+    ) -> Result<Script, ScriptError> {
+        let funcs = scriptable_imports(engine, component)?;
+        let mut answering = HashMap::new();
+        let mut answered = vec![false; funcs.len()];
+        for (i, entry) in script.iter().enumerate() {
+            let number = i + 1;
+            let found = funcs.iter().position(|f| {
+                f.function == entry.function
+                    && match (&entry.interface, &f.interface) {
+                        (None, None) => true,
+                        (Some(script), Some(import)) => same_interface(script, import),
+                        _ => false,
+                    }
+            });
+            let Some(index) = found else {
+                return Err(ScriptError::NotImported {
+                    entry: number,
+                    import: import_name(entry.interface.as_deref(), &entry.function),
+                    available: funcs
+                        .iter()
+                        .map(|f| import_name(f.interface.as_deref(), &f.function))
+                        .collect(),
+                });
+            };
+            answered[index] = true;
+            let func = &funcs[index];
+            let name = import_name(func.interface.as_deref(), &func.function);
+            let answers = match (func.ty.results().next(), &entry.returns) {
+                (None, None) => TypedAnswers::None,
+                (None, Some(_)) => {
+                    return Err(ScriptError::ReturnsNothing {
+                        entry: number,
+                        import: name,
+                    });
+                }
+                (Some(_), None) => {
+                    return Err(ScriptError::NoReturns {
+                        entry: number,
+                        import: name,
+                        signature: crate::signature(&func.ty),
+                    });
+                }
+                (Some(result), Some(returns)) => {
+                    let typed = |answer: &String| typed_answer(number, &name, &result, answer);
+                    match returns {
+                        Answers::Always(answer) => TypedAnswers::Always(typed(answer)?),
+                        Answers::InOrder(list) => {
+                            TypedAnswers::InOrder(list.iter().map(typed).collect::<Result<_, _>>()?)
+                        }
+                    }
+                }
+            };
+            let key = ImportKey {
+                interface: func.interface.clone(),
+                function: func.function.clone(),
+            };
+            answering.insert(
+                key,
+                Answering {
+                    entry: number,
+                    answers,
+                    calls: 0,
+                },
+            );
+        }
+        for (func, answered) in funcs.iter().zip(answered) {
+            if answered {
+                continue;
+            }
+            if func.ty.results().next().is_some() {
+                return Err(ScriptError::Unanswered {
+                    import: import_name(func.interface.as_deref(), &func.function),
+                    signature: crate::signature(&func.ty),
+                });
+            }
+            let key = ImportKey {
+                interface: func.interface.clone(),
+                function: func.function.clone(),
+            };
+            let none = Answering {
+                entry: 0,
+                answers: TypedAnswers::None,
+                calls: 0,
+            };
+            answering.insert(key, none);
+        }
+        Ok(Script {
+            answering,
+            exhausted: None,
+        })
+    }
+
+    /// The answer to a call of `key` with `params`, and the record of the call.
+    fn answer(
+        &mut self,
+        key: &ImportKey,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> (String, wasmtime::Result<()>) {
+        let mut record = import_name(key.interface.as_deref(), &key.function);
+        let args: Vec<String> = params.iter().map(to_wave).collect();
+        write!(record, "({})", args.join(", ")).ok();
+        let Some(answering) = self.answering.get_mut(key) else {
+            let message = format!("{record}: the host has no script for this import");
+            return (record, Err(wasmtime::Error::msg(message)));
+        };
+        answering.calls += 1;
+        let answer = match &answering.answers {
+            TypedAnswers::None => None,
+            TypedAnswers::Always(value) => Some(value.clone()),
+            TypedAnswers::InOrder(list) => match list.get(answering.calls - 1) {
+                Some(value) => Some(value.clone()),
+                None => {
+                    let message = format!(
+                        "call {} of {record} has no answer: [[import]] #{} gives {} answer(s)",
+                        answering.calls,
+                        answering.entry,
+                        list.len()
+                    );
+                    self.exhausted = Some(message.clone());
+                    return (record, Err(wasmtime::Error::msg(message)));
+                }
+            },
+        };
+        if let (Some(value), Some(slot)) = (answer, results.first_mut()) {
+            write!(record, " -> {}", to_wave(&value)).ok();
+            *slot = value;
+        }
+        (record, Ok(()))
+    }
+}
+
+impl Script {
+    /// The message of a call that found no answer left, once.
+    pub(crate) fn take_exhausted(&mut self) -> Option<String> {
+        self.exhausted.take()
+    }
+}
+
+fn typed_answer(entry: usize, import: &str, ty: &Type, answer: &str) -> Result<Val, ScriptError> {
+    Val::from_wave(ty, answer).map_err(|e| ScriptError::WrongType {
+        entry,
+        import: import.to_string(),
+        answer: answer.to_string(),
+        ty: crate::type_name(ty),
+        message: e.to_string(),
+    })
+}
+
+impl HostState {
+    /// Answers a call of a scripted import and records it.
+    fn answer_import(
+        &mut self,
+        key: &ImportKey,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> wasmtime::Result<()> {
+        let (record, answered) = self.script.answer(key, params, results);
+        self.record_host_call(record);
+        answered
+    }
+}
