@@ -150,8 +150,9 @@ pub enum SnapshotError {
     /// A language with known divergences is compared with the shared snapshot, which does
     /// not exist yet (the languages without divergences write it).
     #[error(
-        "{language} has known divergences, so it is compared with the shared snapshot {}, \
-         which does not exist yet: accept the outcome of the other languages first",
+        "{language} is compared call by call with the snapshot {} (it has known divergences, \
+         or WITNESS_SEED or WITNESS_CASES is set), which does not exist yet: accept the outcome \
+         of the other languages first",
         path.display()
     )]
     NoSharedSnapshot {
@@ -307,7 +308,7 @@ impl TrialError {
 #[error(
     "[[roundtrip]] `{function}` returned something other than its argument, at case {} of \
      {cases} (seed {seed}):\n  shrunk ({} steps) to: {}\n  first failing case: {}\n  run it: \
-     {run_it}\n  replay the inputs: WITNESS_SEED={seed} {rerun}",
+     {run_it}\n  replay the inputs: {replay}",
     failure.case,
     failure.steps,
     failure.shrunk.line(),
@@ -324,8 +325,8 @@ pub struct RoundtripFailed {
     pub failure: crate::property::RoundtripFailure,
     /// The `witness call` line that makes the shrunk call.
     pub run_it: String,
-    /// The command that reruns the trial.
-    pub rerun: String,
+    /// The command that reruns the trial with the same inputs.
+    pub replay: String,
 }
 
 /// An `[[agree]]` computed something else than another language of this run, for the same
@@ -334,7 +335,7 @@ pub struct RoundtripFailed {
 #[error(
     "[[agree]] `{function}`: {language} differs from {other}, first at case {case} of {cases} \
      (seed {seed}):\n  {call}\n    {other}: {other_outcome}\n    {language}: {outcome}\n  run \
-     it: {run_it}"
+     it: {run_it}\n  replay the inputs: {replay}"
 )]
 pub struct AgreeDiffers {
     /// The function, qualified.
@@ -357,6 +358,8 @@ pub struct AgreeDiffers {
     pub other_outcome: String,
     /// The `witness call` line that makes the call.
     pub run_it: String,
+    /// The command that reruns the trial with the same inputs.
+    pub replay: String,
 }
 
 /// Where to look when a trial failed: the files involved and the commands that rerun it.

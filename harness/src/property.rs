@@ -19,7 +19,7 @@ use witness_host::cache::hash::Fingerprint;
 use witness_host::value::{to_wave, values_identical};
 use witness_host::{CallOutcome, CallRecord};
 
-use crate::error::TrialError;
+use crate::error::{FixtureFileError, TrialError};
 use crate::fixture::{PropertyKind, PropertySpec};
 use crate::generate::{self, call_text};
 
@@ -83,6 +83,14 @@ impl PropertySettings {
         *self != PropertySettings::default()
     }
 
+    /// `rerun` with the environment that gives the same inputs again.
+    pub fn replay(&self, rerun: &str) -> String {
+        match self.cases {
+            Some(cases) => format!("WITNESS_SEED={} WITNESS_CASES={cases} {rerun}", self.seed),
+            None => format!("WITNESS_SEED={} {rerun}", self.seed),
+        }
+    }
+
     /// The cases `spec` runs.
     pub fn cases(&self, spec: &PropertySpec) -> u32 {
         self.cases.or(spec.cases).unwrap_or(DEFAULT_CASES)
@@ -91,8 +99,18 @@ impl PropertySettings {
 
 /// Where a property's calls go: the trial's instance, renewed after a trap.
 pub trait Lane {
-    /// The type of the exported function `name` (in `interface`).
-    fn function_type(&mut self, name: &str, interface: Option<&str>) -> Result<ComponentFunc>;
+    /// The file the properties come from, for the errors that name an entry.
+    fn fixture_file(&self) -> &std::path::Path;
+    /// Starts the next calls on a new instance, so that a property sees no state left by
+    /// the calls before it.
+    fn renew(&mut self);
+    /// The type of the exported function `name` (in `interface`); the inner error when the
+    /// component exports no such function.
+    fn function_type(
+        &mut self,
+        name: &str,
+        interface: Option<&str>,
+    ) -> Result<Result<ComponentFunc, witness_host::CallError>, TrialError>;
     /// Calls it with `args`; a trap is a record, and the next call runs on a new instance.
     fn call(
         &mut self,
@@ -221,32 +239,35 @@ fn outcome_text(record: &CallRecord) -> String {
     }
 }
 
-/// A fixture problem with property `index` (0-based) of `kind`, naming its entry.
-fn bad_entry(kind: PropertyKind, index: usize, spec: &PropertySpec, message: String) -> String {
-    format!(
-        "[[{}]] #{} `{}`: {message}",
-        kind.table(),
-        index + 1,
-        spec.qualified()
-    )
-}
-
-/// Runs property `index` of `kind` through `lane`. A fixture problem (no such function, a
-/// roundtrip whose result type is not its parameter's, a type that cannot be generated) is
-/// the `Err(String)` of the outer result, to be reported as a bad fixture.
+/// Runs property `index` (0-based) of `kind` through `lane`, on a new instance. A fixture
+/// problem (no such function, a roundtrip whose result type is not its parameter's, a type
+/// that cannot be generated, no cases) is a bad-fixture error naming the entry.
 pub fn run(
     kind: PropertyKind,
     index: usize,
     spec: &PropertySpec,
     settings: &PropertySettings,
     lane: &mut dyn Lane,
-) -> Result<Result<PropertyReport, TrialError>, String> {
+) -> Result<PropertyReport, TrialError> {
     let name = spec.function.as_str();
     let interface = spec.interface.as_deref();
-    let bad = |message: String| bad_entry(kind, index, spec, message);
+    let file = lane.fixture_file().to_path_buf();
+    let bad = |message: String| {
+        TrialError::BadFixture(FixtureFileError {
+            file: file.clone(),
+            line: None,
+            message: format!(
+                "[[{}]] #{} `{}`: {message}",
+                kind.table(),
+                index + 1,
+                spec.qualified()
+            ),
+        })
+    };
+    lane.renew();
     let ty = lane
-        .function_type(name, interface)
-        .map_err(|e| bad(format!("{e:#}")))?;
+        .function_type(name, interface)?
+        .map_err(|e| bad(e.to_string()))?;
     if kind == PropertyKind::Roundtrip {
         let params: Vec<_> = ty.params().map(|(_, t)| t).collect();
         let results: Vec<_> = ty.results().collect();
@@ -260,6 +281,9 @@ pub fn run(
     }
     let strategy = generate::arguments(&ty).map_err(|e| bad(e.to_string()))?;
     let cases = settings.cases(spec);
+    if cases == 0 {
+        return Err(bad("`cases` must be at least 1".into()));
+    }
     let function = spec.qualified();
     let mut runner = generate::runner(settings.seed, &function);
     let report = |outcome| PropertyReport {
@@ -271,15 +295,11 @@ pub fn run(
     };
     let mut outcomes = Vec::new();
     for case in 1..=cases {
-        let mut tree = match strategy.new_tree(&mut runner) {
-            Ok(tree) => tree,
-            Err(reason) => return Err(bad(format!("no input could be generated: {reason}"))),
-        };
+        let mut tree = strategy
+            .new_tree(&mut runner)
+            .map_err(|reason| bad(format!("no input could be generated: {reason}")))?;
         let args = tree.current();
-        let record = match lane.call(name, interface, &args) {
-            Ok(record) => record,
-            Err(e) => return Ok(Err(e)),
-        };
+        let record = lane.call(name, interface, &args)?;
         let outcome = CaseOutcome {
             call: call_text(name, &args),
             outcome: outcome_text(&record),
@@ -306,19 +326,18 @@ pub fn run(
                 }))
             },
         );
-        return Ok(shrunk.map(|shrunk| {
-            report(PropertyOutcome::Failed(RoundtripFailure {
-                case,
-                first: outcome,
-                shrunk: shrunk.outcome,
-                steps: shrunk.steps,
-            }))
-        }));
+        let shrunk = shrunk?;
+        return Ok(report(PropertyOutcome::Failed(RoundtripFailure {
+            case,
+            first: outcome,
+            shrunk: shrunk.outcome,
+            steps: shrunk.steps,
+        })));
     }
-    Ok(Ok(report(match kind {
+    Ok(report(match kind {
         PropertyKind::Roundtrip => PropertyOutcome::Held,
         PropertyKind::Agree => PropertyOutcome::Outcomes(outcomes),
-    })))
+    }))
 }
 
 /// Whether a roundtrip call returned a value identical to its one argument.

@@ -22,7 +22,7 @@ use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
 use crate::property::{self, PropertyOutcome, PropertyReport, PropertySettings};
-use crate::snapshot::SnapshotBook;
+use crate::snapshot::{AgreeKey, SnapshotBook};
 use crate::toolchain::BuildRequest;
 use witness_host::value;
 
@@ -446,18 +446,7 @@ impl Session {
             );
         for (kind, index, spec) in entries {
             let settings = &self.options.properties;
-            match property::run(kind, index, spec, settings, &mut lane) {
-                Ok(Ok(report)) => properties.push(report),
-                Ok(Err(error)) => return Err(error),
-                Err(message) => {
-                    return Err(FixtureFileError {
-                        file: fixture_file.clone(),
-                        line: None,
-                        message,
-                    }
-                    .into());
-                }
-            }
+            properties.push(property::run(kind, index, spec, settings, &mut lane)?);
         }
         self.check_outcome(fixture, file, language, &reports, &calls, &properties)
     }
@@ -512,7 +501,12 @@ impl Session {
         };
         let rerun = self.options.invocation.rerun(&fixture.name, language);
         let settings = &self.options.properties;
-        for report in properties {
+        let replay = settings.replay(&rerun);
+        let overridden = settings.overridden();
+        // The outcomes this language may make the reference of its agrees: those of
+        // functions it has no divergence listed for, once its snapshot check has passed.
+        let mut to_record = Vec::new();
+        for (position, report) in properties.iter().enumerate() {
             let function = report.function.as_str();
             let error = match &report.outcome {
                 PropertyOutcome::Held => continue,
@@ -523,14 +517,23 @@ impl Session {
                         seed: report.seed,
                         failure: failure.clone(),
                         run_it: run_it(&failure.shrunk.call, function),
-                        rerun: rerun.clone(),
+                        replay: replay.clone(),
                     }))
                 }
                 PropertyOutcome::Outcomes(outcomes) => {
-                    let record = known.is_empty();
+                    let key = AgreeKey {
+                        fixture: fixture.dir.clone(),
+                        position,
+                    };
+                    // Other inputs than the snapshot's: no snapshot check can come first, so
+                    // the first language without a listed divergence is the reference.
+                    let record_now = overridden && !listed(function);
+                    if !overridden && !listed(function) {
+                        to_record.push((key.clone(), outcomes));
+                    }
                     let found = self
                         .snapshots
-                        .agreement(fixture, function, language, outcomes, record);
+                        .agreement(&key, language, outcomes, record_now);
                     let Some(differs) = found else { continue };
                     TrialError::AgreeDiffers(Box::new(AgreeDiffers {
                         function: function.to_string(),
@@ -539,10 +542,11 @@ impl Session {
                         case: differs.index + 1,
                         cases: report.cases,
                         seed: report.seed,
-                        run_it: run_it(&differs.theirs.call, function),
-                        call: differs.theirs.call,
-                        outcome: differs.this.outcome,
-                        other_outcome: differs.theirs.outcome,
+                        run_it: run_it(&differs.call, function),
+                        call: differs.call,
+                        outcome: differs.this,
+                        other_outcome: differs.theirs,
+                        replay: replay.clone(),
                     }))
                 }
             };
@@ -551,9 +555,24 @@ impl Session {
             }
             diverged.push(function);
         }
-        if settings.overridden() {
-            // The inputs are not those the snapshots were made with: the languages of this
-            // run were compared with each other above, and a known divergence may not show.
+        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
+        if overridden {
+            // The properties' inputs are not those the snapshots were made with: the
+            // languages of this run were compared with each other above, the calls are
+            // compared with the snapshot here, and a known divergence that does not show
+            // with these inputs is not reported as gone.
+            let blocks: Vec<String> = reports
+                .iter()
+                .map(|r| outcome::render(std::slice::from_ref(r), own_reason.is_some()))
+                .collect();
+            let own = own_reason.map(|_| language);
+            let calls = &functions[..reports.len()];
+            if !blocks.is_empty() {
+                let compared = self
+                    .snapshots
+                    .known_differences(fixture, language, own, &blocks, calls, &listed)?;
+                diverged.extend(compared.into_iter().map(|i| calls[i].as_str()));
+            }
             return Ok(known
                 .into_iter()
                 .filter(|k| diverged.contains(&k.function.as_str()))
@@ -568,7 +587,7 @@ impl Session {
                 .collect();
             for i in self
                 .snapshots
-                .known_differences(fixture, language, &blocks, &functions, &listed)?
+                .known_differences(fixture, language, None, &blocks, &functions, &listed)?
             {
                 diverged.push(&functions[i]);
             }
@@ -581,9 +600,9 @@ impl Session {
                     fixture_file: fixture.dir.join("fixture.toml"),
                 });
             }
+            self.snapshots.record_agreements(language, to_record);
             return Ok(known.into_iter().cloned().collect());
         }
-        let own_reason = file.own_snapshot.get(&language).map(String::as_str);
         let property_blocks: String = properties.iter().map(PropertyReport::block).collect();
         let shared_text = outcome::render(reports, false) + &property_blocks;
         let own_text = own_reason.map(|_| outcome::render(reports, true) + &property_blocks);
@@ -596,6 +615,7 @@ impl Session {
             &shared_text,
             own_text.as_deref(),
         )?;
+        self.snapshots.record_agreements(language, to_record);
         Ok(Vec::new())
     }
 
@@ -686,13 +706,24 @@ impl InstanceLane<'_> {
 }
 
 impl property::Lane for InstanceLane<'_> {
+    fn fixture_file(&self) -> &std::path::Path {
+        self.fixture_file
+    }
+
+    fn renew(&mut self) {
+        self.current = None;
+        self.scratches.clear();
+    }
+
     fn function_type(
         &mut self,
         name: &str,
         interface: Option<&str>,
-    ) -> Result<wasmtime::component::types::ComponentFunc> {
-        let instance = self.instance().map_err(|e| anyhow!("{e}"))?;
-        Ok(instance.function_type(name, interface)?)
+    ) -> Result<
+        Result<wasmtime::component::types::ComponentFunc, witness_host::CallError>,
+        TrialError,
+    > {
+        Ok(self.instance()?.function_type(name, interface))
     }
 
     fn call(

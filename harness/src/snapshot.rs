@@ -26,13 +26,20 @@ use crate::property::CaseOutcome;
 #[derive(Default)]
 pub struct SnapshotBook {
     accepted: Mutex<HashMap<PathBuf, (Language, String)>>,
-    /// Every outcome of each `[[agree]]` (by fixture directory and function), from the first
-    /// language without known divergences that ran it.
+    /// Every outcome of each `[[agree]]`, from the first language whose outcome passed its
+    /// snapshot check (or, with other inputs than the snapshots', the first to run it).
     agreements: Mutex<HashMap<AgreeKey, (Language, Vec<CaseOutcome>)>>,
 }
 
-/// An `[[agree]]` of one fixture: its directory and the function.
-type AgreeKey = (PathBuf, String);
+/// One `[[agree]]` of a fixture: the fixture's directory and the property's position among
+/// the fixture's properties (two entries may name one function).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AgreeKey {
+    /// The fixture's directory.
+    pub fixture: PathBuf,
+    /// The property's position.
+    pub position: usize,
+}
 
 /// Where a language's `[[agree]]` outcomes first differ from another language's in this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,21 +48,21 @@ pub struct Disagreement {
     pub other: Language,
     /// The case (0-based).
     pub index: usize,
-    /// This language's outcome there (or `(no such case)`).
-    pub this: CaseOutcome,
+    /// The call there, as WAVE.
+    pub call: String,
+    /// This language's outcome there (`(no such case)` past its last).
+    pub this: String,
     /// The other language's outcome there.
-    pub theirs: CaseOutcome,
+    pub theirs: String,
 }
 
 impl SnapshotBook {
-    /// Compares the outcomes of the `[[agree]]` of `function` in `language` with those of
-    /// the first language that ran it in this process; the first case where they differ.
-    /// The first to come records its outcomes if `record` (a language with known
-    /// divergences does not).
+    /// Compares the outcomes of an `[[agree]]` in `language` with those of the reference
+    /// language of this process, if there is one yet; the first case where they differ.
+    /// With `record`, a language that finds no reference becomes it.
     pub fn agreement(
         &self,
-        fixture: &Fixture,
-        function: &str,
+        key: &AgreeKey,
         language: Language,
         outcomes: &[CaseOutcome],
         record: bool,
@@ -64,26 +71,48 @@ impl SnapshotBook {
             .agreements
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let key = (fixture.dir.clone(), function.to_string());
-        let Some((other, theirs)) = book.get(&key) else {
+        let Some((other, theirs)) = book.get(key) else {
             if record {
-                book.insert(key, (language, outcomes.to_vec()));
+                book.insert(key.clone(), (language, outcomes.to_vec()));
             }
             return None;
         };
-        let missing = || CaseOutcome {
-            call: "(no such case)".into(),
-            outcome: "(none)".into(),
-        };
         let count = theirs.len().max(outcomes.len());
-        (0..count)
-            .find(|&i| theirs.get(i) != outcomes.get(i))
-            .map(|index| Disagreement {
-                other: *other,
-                index,
-                this: outcomes.get(index).cloned().unwrap_or_else(missing),
-                theirs: theirs.get(index).cloned().unwrap_or_else(missing),
-            })
+        let index = (0..count).find(|&i| theirs.get(i) != outcomes.get(i))?;
+        let outcome = |case: Option<&CaseOutcome>| match case {
+            Some(case) => case.outcome.clone(),
+            None => "(no such case)".to_string(),
+        };
+        let call = theirs
+            .get(index)
+            .or(outcomes.get(index))
+            .map(|case| case.call.clone())
+            .unwrap_or_default();
+        Some(Disagreement {
+            other: *other,
+            index,
+            call,
+            this: outcome(outcomes.get(index)),
+            theirs: outcome(theirs.get(index)),
+        })
+    }
+
+    /// Makes `language`'s outcomes the reference of each agree that has none yet: called
+    /// once its outcome passed the snapshot check, so a language the snapshot shows wrong
+    /// never becomes the one the others are blamed against.
+    pub fn record_agreements(
+        &self,
+        language: Language,
+        agrees: Vec<(AgreeKey, &Vec<CaseOutcome>)>,
+    ) {
+        let mut book = self
+            .agreements
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for (key, outcomes) in agrees {
+            book.entry(key)
+                .or_insert_with(|| (language, outcomes.clone()));
+        }
     }
 
     /// Compares a language with known divergences with the shared snapshot, call by call:
@@ -91,15 +120,20 @@ impl SnapshotBook {
     /// of a `listed` function may differ, and its index is returned; any other difference is
     /// an error with the diff. Nothing is written: a language with divergences never makes
     /// the shared snapshot.
+    ///
+    /// `own` names the language whose own snapshot to compare with instead of the shared
+    /// one. `blocks` may hold the calls alone (inputs other than the snapshot's make the
+    /// properties' blocks incomparable): then only the snapshot's call blocks are compared.
     pub fn known_differences(
         &self,
         fixture: &Fixture,
         language: Language,
+        own: Option<Language>,
         blocks: &[String],
         functions: &[String],
         listed: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<usize>, SnapshotError> {
-        let path = snapshot_file(fixture, None);
+        let path = snapshot_file(fixture, own);
         let accepted = self
             .accepted
             .lock()
@@ -109,7 +143,11 @@ impl SnapshotBook {
         let Some(expected) = accepted.or_else(|| read_snapshot(&path)) else {
             return Err(SnapshotError::NoSharedSnapshot { language, path });
         };
-        let expected_blocks = call_blocks(&expected);
+        let mut expected_blocks = call_blocks(&expected);
+        let has_properties = blocks.iter().any(|b| is_property_block(b));
+        if !has_properties {
+            expected_blocks.retain(|b| !is_property_block(b));
+        }
         let mut differing = Vec::new();
         let mut unexplained = expected_blocks.len() != blocks.len();
         for (i, (actual, expected)) in blocks.iter().zip(&expected_blocks).enumerate() {
@@ -212,9 +250,7 @@ fn call_blocks(text: &str) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     let mut after_marker = false;
     for line in text.lines() {
-        let property = [PropertyKind::Roundtrip, PropertyKind::Agree]
-            .iter()
-            .any(|kind| line.starts_with(&format!("{} ", kind.table())));
+        let property = is_property_block(line);
         let starts =
             line == NEW_INSTANCE || (line.starts_with("call ") && !after_marker) || property;
         after_marker = line == NEW_INSTANCE;
@@ -227,6 +263,13 @@ fn call_blocks(text: &str) -> Vec<String> {
         }
     }
     blocks
+}
+
+/// Whether a snapshot block (or line) is a property's: it starts `roundtrip ` or `agree `.
+fn is_property_block(block: &str) -> bool {
+    [PropertyKind::Roundtrip, PropertyKind::Agree]
+        .iter()
+        .any(|kind| block.starts_with(&format!("{} ", kind.table())))
 }
 
 /// The snapshot file of `fixture`: the shared one, or a language's own.

@@ -9,6 +9,7 @@ mod common;
 use common::{Scratch, failure, shared_snapshot};
 use witness_harness::error::{AgreeDiffers, RoundtripFailed, TrialError};
 use witness_harness::language::Language;
+use witness_harness::property::PropertySettings;
 use witness_harness::runner::TrialStatus;
 
 const WIT: &str = "package selftest:numbers;\n\nworld numbers {\n    \
@@ -167,16 +168,19 @@ fn agree_finds_a_language_that_computes_differently() {
          def roundtrip_u32(self, x):\n        return x\n\n    def double(self, x):\n        \
          return x * 2 if x < 100000 else x * 2 + 1\n",
     );
-    let results = scratch.run_in(&[Language::Rust, Language::Python]);
+    // Other inputs than the default (a replay): without a snapshot to check first, the
+    // first language to run is the reference the others are compared with case by case.
+    let replay = PropertySettings {
+        seed: 11,
+        cases: Some(64),
+    };
+    let results = scratch.run_with(&[Language::Rust, Language::Python], replay);
     if let TrialStatus::Skipped(reason) = status(&results, "selftest-agree::python") {
         eprintln!("skipped: {reason}");
         return;
     }
-    // Rust ran first and recorded its outcomes (it has no snapshot yet, which fails it
-    // unless insta may write one).
-    if let TrialStatus::Failed(rust) = status(&results, "selftest-agree::rust") {
-        assert_eq!(rust.error.kind(), "snapshot-missing", "{}", rust.error);
-    }
+    let rust = status(&results, "selftest-agree::rust");
+    assert!(matches!(rust, TrialStatus::Passed), "{rust:?}");
     match &failure(&results, "selftest-agree::python").error {
         TrialError::AgreeDiffers(differs) => {
             let AgreeDiffers {
@@ -199,7 +203,39 @@ fn agree_finds_a_language_that_computes_differently() {
             assert!(x >= 100000, "{call}");
             assert_eq!(other_outcome, &(2 * x).to_string());
             assert_eq!(outcome, &(2 * x + 1).to_string());
+            assert!(
+                differs
+                    .replay
+                    .starts_with("WITNESS_SEED=11 WITNESS_CASES=64 "),
+                "{}",
+                differs.replay
+            );
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn with_other_inputs_the_calls_are_still_compared_with_the_snapshot() {
+    let scratch = Scratch::new();
+    let toml = format!("[[call]]\ninvoke = \"roundtrip-u32(5)\"\n\n{ROUNDTRIP}");
+    fixture(&scratch, "selftest-replay", &rust_guest("x"), &toml);
+    // The snapshot was made with the default inputs and says the call returned 6.
+    shared_snapshot(
+        &scratch,
+        "selftest-replay",
+        &format!("call roundtrip-u32(5)\n  result: 6\n{HELD}"),
+    );
+    let replay = PropertySettings {
+        seed: 3,
+        cases: None,
+    };
+    let results = scratch.run_with(&[Language::Rust], replay);
+    let failed = failure(&results, "selftest-replay::rust");
+    assert_eq!(failed.error.kind(), "snapshot-differs", "{}", failed.error);
+    assert!(
+        failed.error.to_string().contains("+  result: 5"),
+        "{}",
+        failed.error
+    );
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use witness_harness::error::TrialFailure;
 use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
+use witness_harness::property::PropertySettings;
 use witness_harness::runner::{RunOptions, Session, TrialStatus};
 
 /// A fixtures directory in a temporary folder, holding copies and hand-written cases.
@@ -68,9 +69,21 @@ impl Scratch {
     /// Runs every fixture here in `languages`; a missing toolchain skips its trials unless
     /// the environment requires the language (`CI=true`, `WITNESS_REQUIRE`).
     pub fn run_in(&self, languages: &[Language]) -> Vec<(String, TrialStatus)> {
+        // The self-tests assert what the default inputs give, whatever WITNESS_SEED says.
+        self.run_with(languages, PropertySettings::default())
+    }
+
+    /// Runs every fixture here in `languages`, one trial after another, with generated
+    /// inputs from `properties`.
+    pub fn run_with(
+        &self,
+        languages: &[Language],
+        properties: PropertySettings,
+    ) -> Vec<(String, TrialStatus)> {
         let paths = ProjectPaths::at(witness_harness::paths::this_repository())
             .with_fixtures(self.fixtures());
         let mut options = RunOptions::from_env().expect("valid WITNESS_* variables");
+        options.properties = properties;
         options.languages = Some(languages.to_vec());
         if languages == [Language::Rust] {
             options.required = vec![Language::Rust];
