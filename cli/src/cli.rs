@@ -121,6 +121,10 @@ pub enum CliCommand {
         /// A configuration value for the plugin's get-config calls, as KEY=VALUE.
         #[arg(long = "config", value_parser = parse_key_value)]
         config: Vec<(String, String)>,
+        /// Run the call as the trials of this fixture directory do: with its [[import]]
+        /// answers, [config], [wasi] grants and [limits] (`--config` adds to its [config]).
+        #[arg(long, value_name = "DIR")]
+        fixture: Option<PathBuf>,
     },
 }
 
@@ -218,7 +222,14 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             call,
             interface,
             config,
-        } => call_once(&component, &call, interface.as_deref(), config),
+            fixture,
+        } => call_once(
+            &component,
+            &call,
+            interface.as_deref(),
+            config,
+            fixture.as_deref(),
+        ),
     }
 }
 
@@ -367,14 +378,22 @@ fn call_once(
     call: &str,
     interface: Option<&str>,
     config: Vec<(String, String)>,
+    fixture: Option<&Path>,
 ) -> Result<ExitCode> {
     let call = parse_call(call)?;
     let host = Host::with_options(&HostOptions::cached_in(&call_cache()))?;
     let loaded = host.load(component)?;
-    let settings = InstanceSettings {
-        config: config.into_iter().collect(),
-        ..InstanceSettings::default()
+    // A granted directory is copied here, as for a trial; it lives until the call ends.
+    let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;
+    let mut settings = match fixture {
+        Some(dir) => {
+            let fixture = witness_harness::fixture::Fixture::load(dir);
+            let file = fixture.file.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+            fixture.settings(file, scratch.path())?
+        }
+        None => InstanceSettings::default(),
     };
+    settings.config.extend(config);
     let mut instance = host.instantiate(&loaded, &settings)?;
     let record = instance.call(&call, interface)?;
     for line in &record.host_calls {

@@ -125,7 +125,8 @@ pub trait Lane {
 pub struct CaseOutcome {
     /// The call as WAVE.
     pub call: String,
-    /// The result as WAVE, `(none)`, or `trap: <kind>`.
+    /// The result as WAVE, `(none)`, or `trap: <kind>`, then `| host: <call>` for each host
+    /// import it called.
     pub outcome: String,
 }
 
@@ -230,13 +231,18 @@ fn shown(line: &str) -> String {
     }
 }
 
-/// The outcome text of a record: its result as WAVE, `(none)`, or `trap: <kind>`.
+/// The outcome text of a record: its result as WAVE, `(none)`, or `trap: <kind>`, then each
+/// host import it called as `| host: <call>` (how the guest lowered what it passed).
 fn outcome_text(record: &CallRecord) -> String {
-    match &record.outcome {
+    let mut text = match &record.outcome {
         CallOutcome::Returned(Some(value)) => to_wave(value),
         CallOutcome::Returned(None) => "(none)".to_string(),
         CallOutcome::Trapped { kind, .. } => format!("trap: {kind}"),
+    };
+    for call in &record.host_calls {
+        write!(text, " | host: {call}").ok();
     }
+    text
 }
 
 /// Runs property `index` (0-based) of `kind` through `lane`, on a new instance. A fixture

@@ -490,14 +490,8 @@ impl Session {
         }
         let component = self.paths.artifact(&fixture.name, language);
         let run_it = |call: &str, function: &str| {
-            let one_call = self
-                .options
-                .invocation
-                .one_call(&self.paths, &component, call);
-            match function.split_once('#') {
-                Some((interface, _)) => format!("{one_call} --interface {interface}"),
-                None => one_call,
-            }
+            let interface = function.split_once('#').map(|(interface, _)| interface);
+            self.call_command(fixture, file, &component, call, interface)
         };
         let rerun = self.options.invocation.rerun(&fixture.name, language);
         let settings = &self.options.properties;
@@ -619,6 +613,30 @@ impl Session {
         Ok(Vec::new())
     }
 
+    /// The `witness call` line that makes `call` (of `interface`) on `component` by hand,
+    /// with `--fixture` where the call needs the fixture's answers: its `[[import]]` tables
+    /// or its `[config]`.
+    fn call_command(
+        &self,
+        fixture: &Fixture,
+        file: &FixtureFile,
+        component: &std::path::Path,
+        call: &str,
+        interface: Option<&str>,
+    ) -> String {
+        let mut command = self
+            .options
+            .invocation
+            .one_call(&self.paths, component, call);
+        if let Some(interface) = interface {
+            command.push_str(&format!(" --interface {interface}"));
+        }
+        if !file.imports.is_empty() || !file.config.is_empty() {
+            command.push_str(&format!(" --fixture {}", fixture.dir.display()));
+        }
+        command
+    }
+
     /// Where to look when `trial` failed.
     fn failure_context(&self, trial: &TrialSpec) -> FailureContext {
         let fixture = &trial.fixture;
@@ -626,9 +644,8 @@ impl Session {
         let component = artifact.is_file().then_some(artifact);
         let one_call = match (&component, &fixture.file) {
             (Some(component), Ok(file)) => file.calls.first().map(|first| {
-                self.options
-                    .invocation
-                    .one_call(&self.paths, component, &first.invoke)
+                let interface = first.interface.as_deref();
+                self.call_command(fixture, file, component, &first.invoke, interface)
             }),
             _ => None,
         };
