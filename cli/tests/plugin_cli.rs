@@ -267,6 +267,33 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
         assert!(!ok && err.contains(expected), "{name}: {err}");
     }
 
+    // A plugin that imports something the host does not provide: nothing would answer it.
+    let nosy_dir = scratch.path().join("nosy");
+    std::fs::create_dir_all(nosy_dir.join("wit")).unwrap();
+    let plugin_wit = std::fs::read_to_string(repo().join("wit/plugin.wit")).unwrap();
+    std::fs::write(
+        nosy_dir.join("wit/plugin.wit"),
+        format!(
+            "{plugin_wit}\nworld nosy {{\n    include plugin;\n    import spy: func() -> u32;\n}}\n"
+        ),
+    )
+    .unwrap();
+    let nosy = build_rust_project(
+        &cli,
+        scratch.path(),
+        "nosy",
+        &format!(
+            "struct P;\nimpl Guest for P {{\n    fn info() -> PluginInfo {{\n        \
+             panic!(\"{{}}\", spy())\n    }}\n    {run_stub}\n}}\nexport!(P);\n"
+        ),
+        Some("description = \"d\"\nworld = \"nosy\"\n"),
+    );
+    let (ok, _, err) = cli.run(&["plugin", "install", nosy.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("it imports `spy`, which the witness host does not provide"),
+        "{err}"
+    );
+
     // The plugin installed first still works.
     let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
     assert!(ok && out.contains("Hello, Ben!"), "{err}");

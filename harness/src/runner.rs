@@ -491,7 +491,7 @@ impl Session {
         let component = self.paths.artifact(&fixture.name, language);
         let run_it = |call: &str, function: &str| {
             let interface = function.split_once('#').map(|(interface, _)| interface);
-            self.call_command(fixture, file, &component, call, interface)
+            self.call_command(fixture, &component, call, interface)
         };
         let rerun = self.options.invocation.rerun(&fixture.name, language);
         let settings = &self.options.properties;
@@ -613,13 +613,11 @@ impl Session {
         Ok(Vec::new())
     }
 
-    /// The `witness call` line that makes `call` (of `interface`) on `component` by hand,
-    /// with `--fixture` where the call needs the fixture's answers: its `[[import]]` tables
-    /// or its `[config]`.
+    /// The `witness call` line that makes `call` (of `interface`) on `component` by hand, as
+    /// the fixture's trials make it (`--fixture`: its answers, config, grants, clock and seed).
     fn call_command(
         &self,
         fixture: &Fixture,
-        file: &FixtureFile,
         component: &std::path::Path,
         call: &str,
         interface: Option<&str>,
@@ -631,9 +629,7 @@ impl Session {
         if let Some(interface) = interface {
             command.push_str(&format!(" --interface {interface}"));
         }
-        if !file.imports.is_empty() || !file.config.is_empty() {
-            command.push_str(&format!(" --fixture {}", fixture.dir.display()));
-        }
+        command.push_str(&format!(" --fixture {}", fixture.dir.display()));
         command
     }
 
@@ -645,7 +641,7 @@ impl Session {
         let one_call = match (&component, &fixture.file) {
             (Some(component), Ok(file)) => file.calls.first().map(|first| {
                 let interface = first.interface.as_deref();
-                self.call_command(fixture, file, component, &first.invoke, interface)
+                self.call_command(fixture, component, &first.invoke, interface)
             }),
             _ => None,
         };

@@ -1,8 +1,8 @@
 //! Self-tests of scripted host imports: a world's own imports (an interface's functions and a
 //! function imported directly) are answered from `[[import]]` and every call is recorded; a
 //! script that does not fit the world (an entry for something it does not import, an import
-//! nobody answers, an answer of the wrong type, answers for a function without a result) is a
-//! bad fixture naming the entry, and a call past the last answer fails its trial naming the
+//! nobody answers, an answer of the wrong type, answers for a function without a result, an
+//! import named twice) is a bad fixture naming the entry, and a call past the last answer fails its trial naming the
 //! import and the entry.
 
 mod common;
@@ -73,6 +73,13 @@ fn scripted_imports_answer_and_record_and_bad_scripts_name_their_entry() {
     let put = "[[import]]\ninterface = \"selftest:imports/db\"\nfunction = \"put\"\n\
                returns = \"1\"\n";
     fixture(&scratch, "imports-put", &format!("{GET}{NOW}{put}{CALL}"));
+    // The directly imported function named twice, the second time with no answers at all.
+    let twice = "[[import]]\nfunction = \"now\"\nreturns = []\n";
+    fixture(
+        &scratch,
+        "imports-twice",
+        &format!("{GET}{NOW}{twice}{CALL}"),
+    );
 
     let results = scratch.run();
     let ok = &results
@@ -118,6 +125,11 @@ fn scripted_imports_answer_and_record_and_bad_scripts_name_their_entry() {
              result type u32"
         ),
         "{m}"
+    );
+    let m = bad_fixture_message(&results, "imports-twice::rust");
+    assert_eq!(
+        m,
+        "[[import]] #3 names `now` again; give all its answers in one entry"
     );
     let m = bad_fixture_message(&results, "imports-put::rust");
     assert_eq!(

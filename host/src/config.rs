@@ -24,8 +24,8 @@ pub struct WasiGrants {
     /// [`GUEST_DIR`].
     #[serde(default)]
     pub dir: Option<String>,
-    /// The wall clock: an RFC 3339 instant such as `"2026-01-01T00:00:00Z"` (the default), or
-    /// `"real"` for the host's clocks.
+    /// The wall clock: an RFC 3339 instant such as `"2026-01-01T00:00:00Z"` (the host's
+    /// default), or `"real"` for the host's clocks.
     #[serde(default, deserialize_with = "clock")]
     pub clock: Option<Clock>,
     /// The seed of the plugin's random numbers (default 0), or `"real"` for the host's

@@ -94,6 +94,14 @@ pub enum ScriptError {
         /// Its signature.
         signature: String,
     },
+    /// Two entries name the same import.
+    #[error("[[import]] #{entry} names `{import}` again; give all its answers in one entry")]
+    Repeated {
+        /// The second entry.
+        entry: usize,
+        /// The import.
+        import: String,
+    },
     /// An import that returns something has no entry.
     #[error(
         "the component imports `{import}: {signature}`, which no [[import]] answers; add one \
@@ -293,9 +301,22 @@ impl Script {
                         .collect(),
                 });
             };
-            answered[index] = true;
             let func = &funcs[index];
             let name = import_name(func.interface.as_deref(), &func.function);
+            if answered[index] {
+                return Err(ScriptError::Repeated {
+                    entry: number,
+                    import: name,
+                });
+            }
+            answered[index] = true;
+            if entry.returns == Some(Answers::InOrder(Vec::new())) {
+                return Err(ScriptError::NoReturns {
+                    entry: number,
+                    import: name,
+                    signature: crate::signature(&func.ty),
+                });
+            }
             let answers = match (func.ty.results().next(), &entry.returns) {
                 (None, None) => TypedAnswers::None,
                 (None, Some(_)) => {

@@ -69,8 +69,8 @@ pub const DEFAULT_RANDOM_SEED: u64 = 0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
     /// The wall clock stands still at this time since the Unix epoch, and the monotonic clock
-    /// at zero: a plugin that reads the time does the same on every run (sleeping still takes
-    /// real time).
+    /// starts at zero and steps a millisecond per reading: a plugin that reads the time does
+    /// the same on every run (sleeping still takes real time).
     Fixed(std::time::Duration),
     /// The host's clocks.
     Real,
@@ -85,7 +85,8 @@ impl Default for Clock {
 /// Where a plugin's random numbers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Random {
-    /// A generator seeded with this number (ChaCha12): the same numbers on every run.
+    /// A generator seeded with this number (ChaCha12): the same numbers on every run, and
+    /// so nothing a secret may be made of.
     Seeded(u64),
     /// The host's secure random source.
     Real,

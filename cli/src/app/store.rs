@@ -24,7 +24,8 @@ use super::producers;
 use witness_host::cache::hash::sha256_hex;
 use witness_host::config::{LimitOverrides, WasiGrants};
 use witness_host::{
-    CallOutcome, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput, check_plugin_world,
+    CallOutcome, Clock, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput, Random,
+    check_plugin_world,
 };
 
 /// Names a plugin cannot take: the application's own subcommands.
@@ -278,9 +279,14 @@ impl PluginStore {
             })?;
         // A plugin's granted directory is the user's own: preopened read-only, not copied.
         let dir = entry.wasi.dir.as_ref().map(PathBuf::from);
+        // An installed plugin does real work: it gets the host's clocks and secure random
+        // source unless its config fixes them (`clock = "…"`, `random-seed = N`).
+        let mut grants = entry.wasi.to_grants(dir, false);
+        grants.clock = entry.wasi.clock.unwrap_or(Clock::Real);
+        grants.random = entry.wasi.random_seed.unwrap_or(Random::Real);
         Ok(InstanceSettings {
             config: entry.config,
-            grants: entry.wasi.to_grants(dir, false),
+            grants,
             limits: entry.limits.apply(),
             log: LogOutput::Stderr {
                 plugin: name.to_string(),
