@@ -140,7 +140,10 @@ fn coverage(fixture: &Fixture, shared_wit: &std::path::Path) -> Coverage {
     for call in &file.calls {
         // A call that does not parse touches nothing; its trial reports it.
         if let Ok(parsed) = witness_host::parse_call(&call.invoke) {
-            touched.push(fixture::qualified(call.interface.as_deref(), parsed.name()));
+            touched.push(fixture::qualified(
+                call.interface.as_deref(),
+                &parsed.name(),
+            ));
         }
     }
     coverage.exported = exported.len();

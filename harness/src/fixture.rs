@@ -9,6 +9,8 @@
 //! invoke = 'greeting("Ben")'        # WAVE call expression
 //! expect = '"Greetings Ben!"'       # optional WAVE value, compared as a value
 //! # interface = "my:pkg/iface"      # optional: the function lives in this exported interface
+//! # bind = "c"                      # optional: names the resource handle the call returns;
+//! #                                 # `counter.add(c, 2)` passes it, `drop(c)` drops it
 //!
 //! [config]                          # optional: answers to the plugin's get-config calls
 //! greeting = "Hello"
@@ -237,6 +239,10 @@ pub struct CallSpec {
     /// The exported interface that holds the function, such as `my:pkg/iface`.
     #[serde(default)]
     pub interface: Option<String>,
+    /// A name for the resource handle the call returns; later calls pass it as an argument
+    /// (`counter.add(c, 2)`) or drop it (`drop(c)`).
+    #[serde(default)]
+    pub bind: Option<String>,
 }
 
 /// One fixture directory. A `fixture.toml` that cannot be read is kept as an error so the

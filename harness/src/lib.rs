@@ -13,6 +13,7 @@ pub mod divergences;
 pub mod error;
 pub mod fixture;
 pub mod generate;
+pub mod handles;
 pub mod language;
 pub mod libtest;
 pub mod outcome;

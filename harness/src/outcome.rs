@@ -19,6 +19,9 @@ pub struct CallReport {
     /// Whether the call ran on a new instance, because the call before it trapped (a trap
     /// ends its instance; one divergence must not hide the calls after it).
     pub new_instance: bool,
+    /// The result's text where it holds resource handles (`counter#1`), which WAVE cannot
+    /// write.
+    pub shown: Option<String>,
 }
 
 /// The line the snapshot shows before a call that runs on a new instance.
@@ -38,7 +41,10 @@ pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
         }
         .ok();
         match &call.record.outcome {
-            CallOutcome::Returned(Some(value)) => writeln!(out, "  result: {}", to_wave(value)),
+            CallOutcome::Returned(Some(value)) => {
+                let text = call.shown.clone().unwrap_or_else(|| to_wave(value));
+                writeln!(out, "  result: {text}")
+            }
             CallOutcome::Returned(None) => writeln!(out, "  result: (none)"),
             CallOutcome::Trapped { kind, .. } => writeln!(out, "  trap: {kind}"),
         }
@@ -163,6 +169,7 @@ mod tests {
                     "warned\n",
                 ),
                 new_instance: false,
+                shown: None,
             },
             CallReport {
                 invoke: "boom()".into(),
@@ -176,12 +183,14 @@ mod tests {
                     "thread panicked\n",
                 ),
                 new_instance: false,
+                shown: None,
             },
             CallReport {
                 invoke: "greeting(\"Ada\")".into(),
                 interface: None,
                 record: record(CallOutcome::Returned(None), "", ""),
                 new_instance: true,
+                shown: None,
             },
         ];
         assert!(render(&calls, true).contains("stderr| thread panicked"));

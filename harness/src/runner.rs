@@ -18,6 +18,7 @@ use crate::error::{
     TrialError, TrialFailure,
 };
 use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence, PropertyKind};
+use crate::handles::Handles;
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
 use crate::paths::ProjectPaths;
@@ -417,23 +418,56 @@ impl Session {
         };
         lane.instance()?;
         let mut reports: Vec<CallReport> = Vec::new();
+        let mut handles = Handles::default();
         for (i, (spec, call)) in file.calls.iter().zip(&calls).enumerate() {
             // A trap ends its instance: the calls after it run on a new one.
             let new_instance = lane.current.is_none();
-            let record = lane
-                .instance()?
-                .call(call, spec.interface.as_deref())
-                .map_err(|e| TrialError::Call {
-                    call: i + 1,
-                    invoke: spec.invoke.clone(),
-                    source: Box::new(e),
-                })?;
+            if new_instance && i > 0 {
+                handles.instance_ended();
+            }
+            let interface = spec.interface.as_deref();
+            let call_error = |e| TrialError::Call {
+                call: i + 1,
+                invoke: spec.invoke.clone(),
+                source: Box::new(e),
+            };
+            let by = format!("[[call]] #{}", i + 1);
+            let instance = lane.instance()?;
+            handles.learn(instance, interface);
+            let dropped = drop_target(call).filter(|name| handles.is_bound(name));
+            let record = match dropped {
+                Some(name) => {
+                    let handle = handles
+                        .take_for_drop(&name, &by)
+                        .map_err(|message| bad_call(&fixture_file, i, spec, message))?;
+                    instance.drop_handle(handle)
+                }
+                None => instance
+                    .call_with_handles(call, interface, &mut |text, ty| {
+                        let into = format!("`{}` by {by}", call.name());
+                        handles.argument(text, ty, &into)
+                    })
+                    .map_err(call_error)?,
+            };
+            let result = match &record.outcome {
+                CallOutcome::Returned(value) => value.as_ref(),
+                CallOutcome::Trapped { .. } => None,
+            };
+            let shown = result.and_then(|value| handles.show(value));
+            if let Some(name) = &spec.bind
+                && !matches!(record.outcome, CallOutcome::Trapped { .. })
+            {
+                handles
+                    .bind(name, result)
+                    .map_err(|message| bad_call(&fixture_file, i, spec, message))?;
+            }
             lane.after(&record);
             reports.push(CallReport {
                 invoke: spec.invoke.clone(),
                 interface: spec.interface.clone(),
                 record,
                 new_instance,
+                shown,
             });
         }
         let detail = outcome::render_detail(&reports);
@@ -466,7 +500,7 @@ impl Session {
         let functions: Vec<String> = reports
             .iter()
             .zip(calls)
-            .map(|(report, call)| fixture::qualified(report.interface.as_deref(), call.name()))
+            .map(|(report, call)| fixture::qualified(report.interface.as_deref(), &call.name()))
             .chain(properties.iter().map(|p| p.function.clone()))
             .collect();
         let known: Vec<&KnownDivergence> = file
@@ -752,6 +786,34 @@ impl property::Lane for InstanceLane<'_> {
         self.after(&record);
         Ok(record)
     }
+}
+
+/// The name `drop(<name>)` drops, where `call` is one.
+fn drop_target(call: &ParsedCall) -> Option<String> {
+    if call.resource_function().is_some() || call.name() != "drop" {
+        return None;
+    }
+    let source = call.source().trim();
+    let inner = source.strip_prefix("drop(")?.strip_suffix(')')?.trim();
+    let word = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    word.then(|| inner.to_string())
+}
+
+/// A fixture error about `[[call]]` #`index` (0-based).
+fn bad_call(
+    fixture_file: &std::path::Path,
+    index: usize,
+    spec: &fixture::CallSpec,
+    message: String,
+) -> TrialError {
+    TrialError::BadFixture(FixtureFileError {
+        file: fixture_file.to_path_buf(),
+        line: None,
+        message: format!("[[call]] #{} `{}`: {message}", index + 1, spec.invoke),
+    })
 }
 
 /// The message of a caught panic.

@@ -27,6 +27,20 @@ pub fn check_tree(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot use the WIT in {}", dir.display()))
 }
 
+/// A function's name as a `[[call]]` writes it: a resource's constructor, method or static
+/// (`[constructor]counter`, `[method]counter.add`, `[static]counter.make`) as
+/// `counter.new`, `counter.add`, `counter.make`; any other name as it is.
+pub fn call_name(export: &str) -> String {
+    if let Some(resource) = export.strip_prefix("[constructor]") {
+        return format!("{resource}.new");
+    }
+    ["[method]", "[static]"]
+        .iter()
+        .find_map(|kind| export.strip_prefix(kind))
+        .unwrap_or(export)
+        .to_string()
+}
+
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a
 /// world `world`; returns the functions the world exports, each as `name`, or
 /// `<interface>#<name>` for a function of an exported interface.
@@ -44,7 +58,7 @@ pub fn check_world(dir: &Path, world: &str) -> Result<Vec<String>> {
                 WorldItem::Interface { id, .. } => {
                     let interface = resolve.name_world_key(key);
                     for name in resolve.interfaces[*id].functions.keys() {
-                        functions.push(format!("{interface}#{name}"));
+                        functions.push(format!("{interface}#{}", call_name(name)));
                     }
                 }
                 WorldItem::Type { .. } => {}

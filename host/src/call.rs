@@ -36,6 +36,22 @@ pub enum CallError {
         /// What is exported there.
         available: Vec<String>,
     },
+    /// The named resource has no such function (where it was looked for).
+    #[error(
+        "{} exports no `{resource}.{function}`; the functions of `{resource}` are: {}",
+        place(.interface),
+        list(.available)
+    )]
+    NoSuchResourceFunction {
+        /// The resource.
+        resource: String,
+        /// The function asked for.
+        function: String,
+        /// The interface it was looked for in, if any.
+        interface: Option<String>,
+        /// The resource's functions, as `resource.function`.
+        available: Vec<String>,
+    },
     /// The guest called a scripted import more often than its script has answers.
     #[error("{0}")]
     NoAnswerLeft(String),
@@ -69,9 +85,19 @@ fn place(interface: &Option<String>) -> String {
 }
 
 /// A call whose syntax has been checked; its arguments are typed when the function is known.
+/// The name may be a resource's function, `counter.new` (its constructor), `counter.add` (a
+/// method, the handle first) or `counter.doubled` (a static function).
 pub struct ParsedCall {
     call: UntypedFuncCall<'static>,
+    /// The name as written, where it is a resource's (`counter.add`); WAVE's own parser
+    /// reads the call with a plain placeholder name in its place.
+    resource_name: Option<(String, String)>,
+    /// The call as written.
+    written: String,
 }
+
+/// The name WAVE parses in place of a resource function's dotted name.
+const PLACEHOLDER: &str = "resource-function";
 
 impl std::fmt::Debug for ParsedCall {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,31 +105,97 @@ impl std::fmt::Debug for ParsedCall {
     }
 }
 
-/// Parses `source` as a WAVE function call.
+/// Parses `source` as a WAVE function call; the name may also be `<resource>.<function>`.
 pub fn parse_call(source: &str) -> Result<ParsedCall, CallError> {
-    let call = UntypedFuncCall::parse(source).map_err(|e| CallError::Syntax {
+    let syntax = |message: String| CallError::Syntax {
         call: source.to_string(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let trimmed = source.trim_start();
+    let dotted = trimmed
+        .split_once('(')
+        .and_then(|(name, _)| name.trim_end().split_once('.'))
+        .map(|(resource, function)| (resource.to_string(), function.to_string()));
+    let text = match &dotted {
+        Some((resource, function)) => {
+            let valid = |word: &str| {
+                word.starts_with(|c: char| c.is_ascii_lowercase())
+                    && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            };
+            if !valid(resource) || !valid(function) {
+                return Err(syntax(format!(
+                    "`{resource}.{function}` is not a resource function's name \
+                     (`<resource>.<function>`, each a WIT name)"
+                )));
+            }
+            let args = &trimmed[trimmed.find('(').unwrap_or(trimmed.len())..];
+            format!("{PLACEHOLDER}{args}")
+        }
+        None => source.to_string(),
+    };
+    let call = UntypedFuncCall::parse(&text).map_err(|e| syntax(e.to_string()))?;
     Ok(ParsedCall {
         call: call.into_owned(),
+        resource_name: dotted,
+        written: source.to_string(),
     })
 }
 
 impl ParsedCall {
-    /// The function's name.
-    pub fn name(&self) -> &str {
-        self.call.name()
+    /// The function's name as written: `greeting`, or `counter.add` for a resource's.
+    pub fn name(&self) -> String {
+        match &self.resource_name {
+            Some((resource, function)) => format!("{resource}.{function}"),
+            None => self.call.name().to_string(),
+        }
+    }
+
+    /// The resource and function a dotted name names, such as `("counter", "add")`.
+    pub fn resource_function(&self) -> Option<(&str, &str)> {
+        self.resource_name
+            .as_ref()
+            .map(|(resource, function)| (resource.as_str(), function.as_str()))
+    }
+
+    /// The names of the exports this call may mean, in the order they are tried: the name
+    /// itself, or for `counter.new` the constructor `[constructor]counter`, and for
+    /// `counter.f` the method `[method]counter.f`, then the static `[static]counter.f`.
+    pub fn export_names(&self) -> Vec<String> {
+        match &self.resource_name {
+            None => vec![self.call.name().to_string()],
+            Some((resource, function)) if function == "new" => {
+                vec![format!("[constructor]{resource}")]
+            }
+            Some((resource, function)) => vec![
+                format!("[method]{resource}.{function}"),
+                format!("[static]{resource}.{function}"),
+            ],
+        }
     }
 
     /// The call as written.
     pub fn source(&self) -> &str {
-        self.call.source()
+        &self.written
     }
 
     /// Types the arguments against `ty`. Trailing `option` parameters may be left out and
     /// become `none`, as in `wasmtime run --invoke`.
     pub fn arguments(&self, ty: &ComponentFunc) -> Result<Vec<Val>, CallError> {
+        self.arguments_with(ty, &mut |text, _| {
+            Err(format!(
+                "`{text}` is not a handle this call knows (bind a resource to a name first)"
+            ))
+        })
+    }
+
+    /// Like [`Self::arguments`], with `handle` giving the value of each argument whose
+    /// parameter is a resource (`own` or `borrow`), from the argument's text (a bound name,
+    /// such as `c`), or saying why it cannot.
+    pub fn arguments_with(
+        &self,
+        ty: &ComponentFunc,
+        handle: &mut dyn FnMut(&str, &Type) -> Result<Val, String>,
+    ) -> Result<Vec<Val>, CallError> {
         let params: Vec<(&str, Type)> = ty.params().collect();
         let nodes: Vec<_> = match self.call.params_node() {
             Some(node) => node
@@ -121,19 +213,26 @@ impl ParsedCall {
             return Err(self.arguments_error(ty, message));
         }
         let mut values = Vec::with_capacity(params.len());
+        let source = self.call.source();
         for (i, (name, param_ty)) in params.iter().enumerate() {
+            let resource = matches!(param_ty, Type::Own(_) | Type::Borrow(_));
             let value = match nodes.get(i) {
-                Some(node) => node
-                    .to_wasm_value::<Val>(param_ty, self.source())
-                    .map_err(|e| {
-                        let text = self.source().get(e.span()).unwrap_or_default();
-                        let message = format!(
-                            "argument `{name}` (expects {}): {} at `{text}`",
-                            type_name(param_ty),
-                            e.kind()
-                        );
+                Some(node) if resource => {
+                    let text = source.get(node.span()).unwrap_or_default().trim();
+                    handle(text, param_ty).map_err(|message| {
+                        let message = format!("argument `{name}`: {message}");
                         self.arguments_error(ty, message)
-                    })?,
+                    })?
+                }
+                Some(node) => node.to_wasm_value::<Val>(param_ty, source).map_err(|e| {
+                    let text = source.get(e.span()).unwrap_or_default();
+                    let message = format!(
+                        "argument `{name}` (expects {}): {} at `{text}`",
+                        type_name(param_ty),
+                        e.kind()
+                    );
+                    self.arguments_error(ty, message)
+                })?,
                 None if matches!(param_ty, Type::Option(_)) => Val::Option(None),
                 None => {
                     let message = format!("argument `{name}` ({}) is missing", type_name(param_ty));
@@ -148,7 +247,7 @@ impl ParsedCall {
     fn arguments_error(&self, ty: &ComponentFunc, message: String) -> CallError {
         CallError::Arguments {
             call: self.source().to_string(),
-            name: self.name().to_string(),
+            name: self.name(),
             signature: signature(ty),
             message,
         }
@@ -233,6 +332,23 @@ mod tests {
         let err = parse_call("greeting(\"Ben\"").unwrap_err();
         assert!(matches!(err, CallError::Syntax { .. }), "{err}");
         assert!(err.to_string().contains("greeting(\"Ben\""), "{err}");
+    }
+
+    #[test]
+    fn a_resource_function_names_its_constructor_method_or_static() {
+        let new = parse_call("counter.new(5)").unwrap();
+        assert_eq!(new.name(), "counter.new");
+        assert_eq!(new.export_names(), ["[constructor]counter"]);
+        let add = parse_call("counter.add(c, 2)").unwrap();
+        assert_eq!(add.resource_function(), Some(("counter", "add")));
+        assert_eq!(
+            add.export_names(),
+            ["[method]counter.add", "[static]counter.add"]
+        );
+        assert_eq!(add.source(), "counter.add(c, 2)");
+        let err = parse_call("Counter.new(5)").unwrap_err();
+        assert!(matches!(err, CallError::Syntax { .. }), "{err}");
+        assert_eq!(parse_call("drop(c)").unwrap().export_names(), ["drop"]);
     }
 
     #[test]

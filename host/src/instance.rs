@@ -17,7 +17,7 @@ use std::fmt;
 
 use anyhow::Result;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
-use wasmtime::component::{Component, Func, Instance, InstancePre, Type, Val};
+use wasmtime::component::{Component, Func, Instance, InstancePre, ResourceAny, Type, Val};
 use wasmtime::error::Context as _;
 use wasmtime::{Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -200,9 +200,91 @@ impl PluginInstance {
         call: &ParsedCall,
         interface: Option<&str>,
     ) -> Result<CallRecord, CallError> {
-        let (_, ty) = self.lookup(call.name(), interface)?;
+        let (name, ty) = self.resolve(call, interface)?;
         let args = call.arguments(&ty)?;
-        self.call_values(call.name(), interface, &args)
+        self.call_values(&name, interface, &args)
+    }
+
+    /// Like [`Self::call`], with `handle` giving the value of each resource argument from
+    /// its text (see [`ParsedCall::arguments_with`]).
+    pub fn call_with_handles(
+        &mut self,
+        call: &ParsedCall,
+        interface: Option<&str>,
+        handle: &mut dyn FnMut(&str, &Type) -> Result<Val, String>,
+    ) -> Result<CallRecord, CallError> {
+        let (name, ty) = self.resolve(call, interface)?;
+        let args = call.arguments_with(&ty, handle)?;
+        self.call_values(&name, interface, &args)
+    }
+
+    /// The export `call` names (a resource function's constructor, method or static) and
+    /// its type. For a resource function that does not exist, the error lists the
+    /// resource's functions.
+    pub fn resolve(
+        &mut self,
+        call: &ParsedCall,
+        interface: Option<&str>,
+    ) -> Result<(String, ComponentFunc), CallError> {
+        let candidates = call.export_names();
+        let mut first_error = None;
+        for name in &candidates {
+            match self.lookup(name, interface) {
+                Ok((_, ty)) => return Ok((name.clone(), ty)),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match (call.resource_function(), first_error) {
+            (Some((resource, function)), Some(CallError::NoSuchFunction { available, .. })) => {
+                let of_resource: Vec<String> = available
+                    .iter()
+                    .filter_map(|export| resource_function_name(export, resource))
+                    .collect();
+                Err(CallError::NoSuchResourceFunction {
+                    resource: resource.to_string(),
+                    function: function.to_string(),
+                    interface: interface.map(str::to_string),
+                    available: of_resource,
+                })
+            }
+            (_, Some(error)) => Err(error),
+            (_, None) => Err(CallError::NoSuchFunction {
+                name: call.name(),
+                interface: interface.map(str::to_string),
+                available: Vec::new(),
+            }),
+        }
+    }
+
+    /// Drops `handle`: the guest's destructor runs (under the time limit) and what it
+    /// writes is captured, as for a call.
+    pub fn drop_handle(&mut self, handle: ResourceAny) -> CallRecord {
+        let limit = self.limits.time;
+        self.store.set_epoch_deadline(epoch_ticks(limit));
+        let dropping = handle.resource_drop_async(&mut self.store);
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, dropping).await });
+        let outcome = match ended {
+            Ok(Ok(())) => CallOutcome::Returned(None),
+            Ok(Err(err)) => CallOutcome::Trapped {
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                detail: format!("{err:?}"),
+            },
+            Err(_) => CallOutcome::Trapped {
+                kind: TrapKind::TimeLimit(limit),
+                detail: "the destructor was still running at the time limit".to_string(),
+            },
+        };
+        CallRecord {
+            outcome,
+            stdout: self.stdout.take_new(),
+            stderr: self.stderr.take_new(),
+            host_calls: self.store.data_mut().take_host_calls(),
+            result_type: None,
+        }
     }
 
     /// The function `name` (in `interface`) and its type, looked up once per instance.
@@ -288,16 +370,28 @@ impl PluginInstance {
 
     fn find_func(&mut self, name: &str, interface: Option<&str>) -> Result<Func, CallError> {
         let scope = match interface {
-            Some(iface) => Some(
-                self.instance
-                    .get_export_index(&mut self.store, None, iface)
-                    .ok_or_else(|| CallError::NoSuchInterface {
-                        interface: iface.to_string(),
-                        available: self.export_names(None, |item| {
-                            matches!(item, ComponentItem::ComponentInstance(_))
-                        }),
-                    })?,
-            ),
+            Some(iface) => {
+                let interfaces = self.export_names(None, |item| {
+                    matches!(item, ComponentItem::ComponentInstance(_))
+                });
+                // `my:pkg/iface` names `my:pkg/iface@1.2.3` too, where only one version is
+                // exported.
+                let mut versions = interfaces.iter().filter(|name| {
+                    name.split_once('@')
+                        .is_some_and(|(unversioned, _)| unversioned == iface)
+                });
+                let exported = match (interfaces.iter().any(|n| n == iface), versions.next()) {
+                    (true, _) => Some(iface.to_string()),
+                    (false, Some(only)) if versions.next().is_none() => Some(only.clone()),
+                    _ => None,
+                };
+                let index = exported
+                    .and_then(|name| self.instance.get_export_index(&mut self.store, None, &name));
+                Some(index.ok_or_else(|| CallError::NoSuchInterface {
+                    interface: iface.to_string(),
+                    available: interfaces.clone(),
+                })?)
+            }
             None => None,
         };
         self.instance
@@ -310,6 +404,14 @@ impl PluginInstance {
                     matches!(item, ComponentItem::ComponentFunc(_))
                 }),
             })
+    }
+
+    /// The functions the component exports at top level or in `interface`, by their
+    /// export names (`[constructor]counter`, `[method]counter.add` for a resource's).
+    pub fn exported_functions(&self, interface: Option<&str>) -> Vec<String> {
+        self.export_names(interface, |item| {
+            matches!(item, ComponentItem::ComponentFunc(_))
+        })
     }
 
     /// The names the component exports (at top level or in `interface`) that `keep` accepts.
@@ -326,7 +428,12 @@ impl PluginInstance {
             .collect();
         let items = match interface {
             None => top,
-            Some(iface) => match top.into_iter().find(|(name, _)| name == iface) {
+            Some(iface) => match top.into_iter().find(|(name, _)| {
+                name == iface
+                    || name
+                        .split_once('@')
+                        .is_some_and(|(unversioned, _)| unversioned == iface)
+            }) {
                 Some((_, ComponentItem::ComponentInstance(inst))) => inst
                     .exports(engine)
                     .map(|(name, item)| (name.to_string(), item.ty))
@@ -340,6 +447,21 @@ impl PluginInstance {
             .map(|(name, _)| name)
             .collect()
     }
+}
+
+/// `counter.add` for the export `[method]counter.add` of `resource` (and likewise for its
+/// constructor, `counter.new`, and statics); `None` for another export.
+fn resource_function_name(export: &str, resource: &str) -> Option<String> {
+    if export == format!("[constructor]{resource}") {
+        return Some(format!("{resource}.new"));
+    }
+    ["[method]", "[static]"].iter().find_map(|kind| {
+        export
+            .strip_prefix(kind)
+            .and_then(|rest| rest.strip_prefix(resource))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .map(|function| format!("{resource}.{function}"))
+    })
 }
 
 /// The number of epoch ticks in `time`, at least one, and small enough that the engine's
