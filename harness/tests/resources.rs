@@ -13,7 +13,7 @@ use witness_harness::runner::TrialStatus;
 const WIT: &str = "package selftest:res;\n\ninterface things {\n    \
                    resource counter {\n        constructor(start: u32);\n        \
                    get: func() -> u32;\n    }\n    resource blob {\n        constructor();\n    }\n    \
-                   take: func(c: counter) -> u32;\n}\n\nworld w {\n    export things;\n}\n";
+                   take: func(c: counter) -> u32;\n    boom: func();\n}\n\nworld w {\n    export things;\n}\n";
 
 const GUEST: &str = "use exports::selftest::res::things::{Counter, Guest, GuestBlob, GuestCounter};\n\n\
                      struct W;\nstruct C(u32);\nstruct B;\n\n\
@@ -21,7 +21,8 @@ const GUEST: &str = "use exports::selftest::res::things::{Counter, Guest, GuestB
                      fn get(&self) -> u32 {\n        self.0\n    }\n}\n\n\
                      impl GuestBlob for B {\n    fn new() -> Self {\n        B\n    }\n}\n\n\
                      impl Guest for W {\n    type Counter = C;\n    type Blob = B;\n    \
-                     fn take(c: Counter) -> u32 {\n        c.get::<C>().0\n    }\n}\n\nexport!(W);\n";
+                     fn take(c: Counter) -> u32 {\n        c.get::<C>().0\n    }\n    \
+                     fn boom() {\n        panic!(\"boom\")\n    }\n}\n\nexport!(W);\n";
 
 /// A call of the `things` interface, with `extra` keys.
 fn call(invoke: &str, extra: &str) -> String {
@@ -82,6 +83,11 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
     );
     fixture(
         &scratch,
+        "res-trapped",
+        &[new(), call("boom()", ""), call("counter.get(c)", "")],
+    );
+    fixture(
+        &scratch,
         "res-unbound",
         &[new(), call("counter.get(x)", "")],
     );
@@ -126,6 +132,12 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
     let m = message(&results, "res-wrong-type::rust");
     assert!(
         m.contains("[[call]] #3") && m.contains("`b` is a blob#1, where a counter is expected"),
+        "{m}"
+    );
+    let m = message(&results, "res-trapped::rust");
+    assert!(
+        m.contains("[[call]] #3")
+            && m.contains("`c` (counter#1 belonged to an instance a trap ended)"),
         "{m}"
     );
     let m = message(&results, "res-unbound::rust");
