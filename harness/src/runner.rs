@@ -470,6 +470,14 @@ impl Session {
                 shown,
             });
         }
+        // The host's objects the guest never dropped, as its instance ends (an instance a
+        // trap ended is not asked: its objects went with it).
+        if let (Some(instance), Some(last)) = (lane.current.as_ref(), reports.last_mut()) {
+            for label in instance.undropped_host_resources() {
+                let line = format!("{label} was never dropped (the instance ends)");
+                last.record.host_calls.push(line);
+            }
+        }
         let detail = outcome::render_detail(&reports);
         *detail_out = (!detail.is_empty()).then_some(detail);
         let mut properties = Vec::new();

@@ -27,19 +27,8 @@ pub fn check_tree(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot use the WIT in {}", dir.display()))
 }
 
-/// A function's name as a `[[call]]` writes it: a resource's constructor, method or static
-/// (`[constructor]counter`, `[method]counter.add`, `[static]counter.make`) as
-/// `counter.new`, `counter.add`, `counter.make`; any other name as it is.
-pub fn call_name(export: &str) -> String {
-    if let Some(resource) = export.strip_prefix("[constructor]") {
-        return format!("{resource}.new");
-    }
-    ["[method]", "[static]"]
-        .iter()
-        .find_map(|kind| export.strip_prefix(kind))
-        .unwrap_or(export)
-        .to_string()
-}
+/// A function's name as a `[[call]]` writes it (`counter.add` for `[method]counter.add`).
+pub use witness_host::call_name;
 
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a
 /// world `world`; returns the functions the world exports, each as `name`, or

@@ -254,6 +254,20 @@ impl ParsedCall {
     }
 }
 
+/// A function's name as a call writes it: a resource's constructor, method or static
+/// (`[constructor]counter`, `[method]counter.add`, `[static]counter.make`) as
+/// `counter.new`, `counter.add`, `counter.make`; any other name as it is.
+pub fn call_name(export: &str) -> String {
+    if let Some(resource) = export.strip_prefix("[constructor]") {
+        return format!("{resource}.new");
+    }
+    ["[method]", "[static]"]
+        .iter()
+        .find_map(|kind| export.strip_prefix(kind))
+        .unwrap_or(export)
+        .to_string()
+}
+
 /// A function type in WIT syntax: `func(name: string) -> string`.
 pub fn signature(ty: &ComponentFunc) -> String {
     let params: Vec<String> = ty

@@ -406,6 +406,12 @@ impl PluginInstance {
             })
     }
 
+    /// The objects of host resources (the scripted imports' resources) the guest made and
+    /// has not dropped, as `blob#2`.
+    pub fn undropped_host_resources(&self) -> Vec<String> {
+        self.store.data().script.undropped()
+    }
+
     /// The functions the component exports at top level or in `interface`, by their
     /// export names (`[constructor]counter`, `[method]counter.add` for a resource's).
     pub fn exported_functions(&self, interface: Option<&str>) -> Vec<String> {

@@ -1,7 +1,9 @@
 //! Scripted host imports: functions a component imports beyond WASI and the plugin API
 //! (`witness:plugin/*`), linked dynamically (`LinkerInstance::func_new`) and answered from a
 //! script, each call recorded as a host call with its arguments and answer, such as
-//! `test:host/db.lookup("key") -> "alpha"`.
+//! `test:host/db.lookup("key") -> "alpha"`. An imported resource is a recording object of the
+//! host's (`ResourceType::host_dynamic`): its constructor makes a new object (`blob#1`),
+//! its methods answer from the script, and each drop is recorded.
 //!
 //! A script names each import that returns something, with one answer for every call or one
 //! per call in order, as WAVE text. The answers are typed against the import when an
@@ -14,7 +16,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
-use wasmtime::component::{Component, Linker, Type, Val};
+use wasmtime::component::{Component, Linker, ResourceDynamic, ResourceType, Type, Val};
 use wasmtime::{Engine, StoreContextMut};
 
 use crate::state::HostState;
@@ -133,9 +135,10 @@ fn list(names: &[String]) -> String {
 
 /// An import's name: the function, qualified by its interface as the component names it.
 fn import_name(interface: Option<&str>, function: &str) -> String {
+    let function = crate::call_name(function);
     match interface {
         Some(interface) => format!("{interface}.{function}"),
-        None => function.to_string(),
+        None => function,
     }
 }
 
@@ -161,13 +164,21 @@ struct ImportedFunc {
     ty: ComponentFunc,
 }
 
-/// Every function `component` imports outside WASI and the plugin API. A resource, or an
-/// instance holding one, is refused.
+/// A resource the component imports from an interface the host does not provide: the host
+/// implements it as a recording object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ImportedResource {
+    interface: String,
+    name: String,
+}
+
+/// Every function and resource `component` imports outside WASI and the plugin API.
 fn scriptable_imports(
     engine: &Engine,
     component: &Component,
-) -> Result<Vec<ImportedFunc>, ScriptError> {
+) -> Result<(Vec<ImportedFunc>, Vec<ImportedResource>), ScriptError> {
     let mut funcs = Vec::new();
+    let mut resources = Vec::new();
     for (name, item) in component.component_type().imports(engine) {
         match item.ty {
             ComponentItem::ComponentFunc(ty) => funcs.push(ImportedFunc {
@@ -184,10 +195,14 @@ fn scriptable_imports(
                             function: export.to_string(),
                             ty,
                         }),
+                        ComponentItem::Resource(_) => resources.push(ImportedResource {
+                            interface: name.to_string(),
+                            name: export.to_string(),
+                        }),
                         ComponentItem::Type(_) => {}
                         _ => {
                             return Err(ScriptError::Unsupported {
-                                what: "the resource or item".into(),
+                                what: "the item".into(),
                                 import: import_name(Some(name), export),
                             });
                         }
@@ -203,7 +218,7 @@ fn scriptable_imports(
             }
         }
     }
-    Ok(funcs)
+    Ok((funcs, resources))
 }
 
 /// Defines every scriptable import of `component` in `linker` (a copy of the host's), each
@@ -213,7 +228,19 @@ pub(crate) fn define_imports(
     component: &Component,
     linker: &mut Linker<HostState>,
 ) -> Result<Vec<String>> {
-    let funcs = scriptable_imports(engine, component)?;
+    let (funcs, resources) = scriptable_imports(engine, component)?;
+    for (id, resource) in resources.iter().enumerate() {
+        let id = u32::try_from(id)?;
+        linker.instance(&resource.interface)?.resource(
+            &resource.name,
+            ResourceType::host_dynamic(id),
+            move |mut store: StoreContextMut<'_, HostState>, rep| {
+                let label = store.data_mut().script.dropped(id, rep);
+                store.data_mut().record_host_call(format!("drop {label}"));
+                Ok(())
+            },
+        )?;
+    }
     for func in &funcs {
         let key = ImportKey {
             interface: func.interface.clone(),
@@ -224,7 +251,7 @@ pub(crate) fn define_imports(
                            params: &[Val],
                            results: &mut [Val]|
               -> wasmtime::Result<()> {
-            store.data_mut().answer_import(&key, params, results)
+            answer_import(&mut store, &key, params, results)
         };
         match &func.interface {
             Some(interface) => linker
@@ -233,10 +260,76 @@ pub(crate) fn define_imports(
             None => linker.root().func_new(&func.function, answer)?,
         }
     }
-    Ok(funcs
+    let names = funcs
         .iter()
         .map(|f| import_name(f.interface.as_deref(), &f.function))
-        .collect())
+        .chain(
+            resources
+                .iter()
+                .map(|r| format!("{}.{}", r.interface, r.name)),
+        );
+    Ok(names.collect())
+}
+
+/// Answers a call of a scripted import and records it: a resource's constructor makes a new
+/// handle of the host's recording object, anything else answers from the script; handles
+/// among the arguments show as `blob#1`.
+fn answer_import(
+    store: &mut StoreContextMut<'_, HostState>,
+    key: &ImportKey,
+    params: &[Val],
+    results: &mut [Val],
+) -> wasmtime::Result<()> {
+    let mut args = Vec::with_capacity(params.len());
+    for param in params {
+        args.push(show_argument(store, param)?);
+    }
+    let (record, answered) = match key.function.strip_prefix("[constructor]") {
+        Some(resource) => {
+            let state = store.data_mut();
+            let made = state.script.construct(&key.interface, resource);
+            let mut record = import_name(key.interface.as_deref(), &key.function);
+            write!(record, "({})", args.join(", ")).ok();
+            match made {
+                Some((id, rep, label)) => {
+                    let handle =
+                        ResourceDynamic::new_own(rep, id).try_into_resource_any(&mut *store)?;
+                    if let Some(slot) = results.first_mut() {
+                        *slot = Val::Resource(handle);
+                    }
+                    write!(record, " -> {label}").ok();
+                    (record, Ok(()))
+                }
+                None => {
+                    let message = format!("{record}: the host knows no resource `{resource}`");
+                    (record, Err(wasmtime::Error::msg(message)))
+                }
+            }
+        }
+        None => store.data_mut().script.answer(key, &args, results),
+    };
+    store.data_mut().record_host_call(record);
+    answered
+}
+
+/// An argument of a scripted import as the record shows it: WAVE, with each handle of a
+/// host resource as its label. A handle the guest passes back as `own` is the host's again,
+/// and counts as dropped.
+fn show_argument(
+    store: &mut StoreContextMut<'_, HostState>,
+    value: &Val,
+) -> wasmtime::Result<String> {
+    let Val::Resource(handle) = value else {
+        return Ok(to_wave(value));
+    };
+    let owned = handle.owned();
+    let dynamic = handle.try_into_resource_dynamic(&mut *store)?;
+    let script = &mut store.data_mut().script;
+    let label = script.label(dynamic.ty(), dynamic.rep());
+    if owned {
+        script.dropped(dynamic.ty(), dynamic.rep());
+    }
+    Ok(label)
 }
 
 /// Which import a call is for.
@@ -267,6 +360,12 @@ pub(crate) struct Script {
     answering: HashMap<ImportKey, Answering>,
     /// Set when a call found no answer left: the fixture's fault, not the guest's.
     exhausted: Option<String>,
+    /// The host resources the component imports, by id (as `ResourceType::host_dynamic`).
+    resources: Vec<ImportedResource>,
+    /// How many objects of each resource were made, by id.
+    made: Vec<u32>,
+    /// The objects alive now, as (id, rep).
+    live: Vec<(u32, u32)>,
 }
 
 impl Script {
@@ -278,13 +377,13 @@ impl Script {
         component: &Component,
         script: &[ScriptedImport],
     ) -> Result<Script, ScriptError> {
-        let funcs = scriptable_imports(engine, component)?;
+        let (funcs, resources) = scriptable_imports(engine, component)?;
         let mut answering = HashMap::new();
         let mut answered = vec![false; funcs.len()];
         for (i, entry) in script.iter().enumerate() {
             let number = i + 1;
             let found = funcs.iter().position(|f| {
-                f.function == entry.function
+                (f.function == entry.function || crate::call_name(&f.function) == entry.function)
                     && match (&entry.interface, &f.interface) {
                         (None, None) => true,
                         (Some(script), Some(import)) => same_interface(script, import),
@@ -356,10 +455,12 @@ impl Script {
             );
         }
         for (func, answered) in funcs.iter().zip(answered) {
-            if answered {
+            // A constructor needs no answer: the host makes the object.
+            let constructor = func.function.starts_with("[constructor]");
+            if answered && !constructor {
                 continue;
             }
-            if func.ty.results().next().is_some() {
+            if func.ty.results().next().is_some() && !constructor {
                 return Err(ScriptError::Unanswered {
                     import: import_name(func.interface.as_deref(), &func.function),
                     signature: crate::signature(&func.ty),
@@ -376,9 +477,13 @@ impl Script {
             };
             answering.insert(key, none);
         }
+        let made = vec![0; resources.len()];
         Ok(Script {
             answering,
             exhausted: None,
+            resources,
+            made,
+            live: Vec::new(),
         })
     }
 
@@ -386,11 +491,10 @@ impl Script {
     fn answer(
         &mut self,
         key: &ImportKey,
-        params: &[Val],
+        args: &[String],
         results: &mut [Val],
     ) -> (String, wasmtime::Result<()>) {
         let mut record = import_name(key.interface.as_deref(), &key.function);
-        let args: Vec<String> = params.iter().map(to_wave).collect();
         write!(record, "({})", args.join(", ")).ok();
         let Some(answering) = self.answering.get_mut(key) else {
             let message = format!("{record}: the host has no script for this import");
@@ -423,6 +527,46 @@ impl Script {
 }
 
 impl Script {
+    /// Makes a new object of `resource` (of `interface`): its id, rep and label.
+    fn construct(
+        &mut self,
+        interface: &Option<String>,
+        resource: &str,
+    ) -> Option<(u32, u32, String)> {
+        let index = self
+            .resources
+            .iter()
+            .position(|r| Some(&r.interface) == interface.as_ref() && r.name == resource)?;
+        let id = u32::try_from(index).ok()?;
+        self.made[index] += 1;
+        let rep = self.made[index];
+        self.live.push((id, rep));
+        Some((id, rep, self.label(id, rep)))
+    }
+
+    /// The label of object `rep` of resource `id`: `blob#1`.
+    fn label(&self, id: u32, rep: u32) -> String {
+        let name = usize::try_from(id)
+            .ok()
+            .and_then(|i| self.resources.get(i))
+            .map_or("resource", |r| r.name.as_str());
+        format!("{name}#{rep}")
+    }
+
+    /// Object `rep` of resource `id` was dropped: its label.
+    fn dropped(&mut self, id: u32, rep: u32) -> String {
+        self.live.retain(|&(i, r)| (i, r) != (id, rep));
+        self.label(id, rep)
+    }
+
+    /// The labels of the objects the guest never dropped.
+    pub(crate) fn undropped(&self) -> Vec<String> {
+        self.live
+            .iter()
+            .map(|&(id, rep)| self.label(id, rep))
+            .collect()
+    }
+
     /// The message of a call that found no answer left, once.
     pub(crate) fn take_exhausted(&mut self) -> Option<String> {
         self.exhausted.take()
@@ -437,18 +581,4 @@ fn typed_answer(entry: usize, import: &str, ty: &Type, answer: &str) -> Result<V
         ty: crate::type_name(ty),
         message: e.to_string(),
     })
-}
-
-impl HostState {
-    /// Answers a call of a scripted import and records it.
-    fn answer_import(
-        &mut self,
-        key: &ImportKey,
-        params: &[Val],
-        results: &mut [Val],
-    ) -> wasmtime::Result<()> {
-        let (record, answered) = self.script.answer(key, params, results);
-        self.record_host_call(record);
-        answered
-    }
 }
