@@ -118,7 +118,9 @@ fn roundtrips_pass_for_the_identity_and_fail_shrunk_and_named_otherwise() {
                 .unwrap();
             assert!(first >= 1000, "{first}");
             assert!(
-                run_it.contains(" call ") && run_it.ends_with("'roundtrip-u32(1000)'"),
+                run_it.contains(" call ")
+                    && run_it.contains(" 'roundtrip-u32(1000)' --fixture ")
+                    && run_it.ends_with("/fixtures/selftest-roundtrip-wrong"),
                 "{run_it}"
             );
         }
