@@ -27,13 +27,7 @@ const NOW: &str = "[[import]]\nfunction = \"now\"\nreturns = [\"1\"]\n";
 const CALL: &str = "[[call]]\ninvoke = 'run(\"k\")'\nexpect = \"42\"\n";
 
 fn fixture(scratch: &Scratch, name: &str, toml: &str) {
-    scratch.write(name, "wit/w.wit", WIT);
-    scratch.write(name, "guest.rs", GUEST);
-    scratch.write(
-        name,
-        "fixture.toml",
-        &format!("description = \"an imports case\"\nworld = \"w\"\n{toml}"),
-    );
+    scratch.rust_fixture(name, WIT, GUEST, "w", toml);
 }
 
 fn bad_fixture_message(results: &[(String, TrialStatus)], trial: &str) -> String {

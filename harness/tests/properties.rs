@@ -26,13 +26,7 @@ fn rust_guest(roundtrip: &str) -> String {
 }
 
 fn fixture(scratch: &Scratch, name: &str, guest: &str, toml: &str) {
-    scratch.write(name, "wit/numbers.wit", WIT);
-    scratch.write(name, "guest.rs", guest);
-    scratch.write(
-        name,
-        "fixture.toml",
-        &format!("description = \"a property case\"\nworld = \"numbers\"\n{toml}"),
-    );
+    scratch.rust_fixture(name, WIT, guest, "numbers", toml);
 }
 
 const ROUNDTRIP: &str = "[[roundtrip]]\nfunction = \"roundtrip-u32\"\n";

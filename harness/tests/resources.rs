@@ -30,16 +30,7 @@ fn call(invoke: &str, extra: &str) -> String {
 }
 
 fn fixture(scratch: &Scratch, name: &str, calls: &[String]) {
-    scratch.write(name, "wit/w.wit", WIT);
-    scratch.write(name, "guest.rs", GUEST);
-    scratch.write(
-        name,
-        "fixture.toml",
-        &format!(
-            "description = \"a resources case\"\nworld = \"w\"\n{}",
-            calls.concat()
-        ),
-    );
+    scratch.rust_fixture(name, WIT, GUEST, "w", &calls.concat());
 }
 
 fn message(results: &[(String, TrialStatus)], trial: &str) -> String {

@@ -49,6 +49,15 @@ impl Scratch {
         .unwrap();
     }
 
+    /// Writes a Rust fixture `name`: its own WIT package (one file), its guest, and a
+    /// fixture.toml for `world` with `body` after the description and world.
+    pub fn rust_fixture(&self, name: &str, wit: &str, guest: &str, world: &str, body: &str) {
+        self.write(name, "wit/world.wit", wit);
+        self.write(name, "guest.rs", guest);
+        let toml = format!("description = \"a self-test case\"\nworld = \"{world}\"\n{body}");
+        self.write(name, "fixture.toml", &toml);
+    }
+
     /// Runs every fixture here in Rust and returns (name, status) pairs.
     pub fn run(&self) -> Vec<(String, TrialStatus)> {
         self.run_in(&[Language::Rust])
