@@ -209,10 +209,15 @@ pub enum TrialError {
     },
     /// A call could not be made (no such export, arguments that do not fit its signature).
     /// A call that traps is not this: a trap is an outcome, recorded in the snapshot.
-    #[error("fixture.toml [[call]] #{call} `{invoke}`: {source}")]
+    #[error(
+        "fixture.toml{} [[call]] #{call} `{invoke}`: {source}",
+        line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
     Call {
         /// The call's 1-based position.
         call: usize,
+        /// The line of fixture.toml where the call's table begins.
+        line: Option<usize>,
         /// The WAVE call expression.
         invoke: String,
         /// Why the host could not make it (boxed: it is the largest of these errors).

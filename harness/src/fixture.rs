@@ -271,6 +271,13 @@ impl Fixture {
         }
     }
 
+    /// The line (1-based) of fixture.toml where its `index`-th (0-based) `[[table]]` entry
+    /// begins, such as the third `[[call]]`, for errors about that entry.
+    pub fn entry_line(&self, table: &str, index: usize) -> Option<usize> {
+        let text = std::fs::read_to_string(self.dir.join("fixture.toml")).ok()?;
+        entry_line(&text, table, index)
+    }
+
     /// The path of this fixture's guest file in `language`.
     pub fn guest_path(&self, language: Language) -> PathBuf {
         self.dir.join(language.guest_file())
@@ -400,6 +407,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The line (1-based) of `text` where its `index`-th (0-based) `[[table]]` header stands.
+pub fn entry_line(text: &str, table: &str, index: usize) -> Option<usize> {
+    let header = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let line = line.trim_start();
+            line.strip_prefix(header.as_str())
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+        })
+        .nth(index)
+        .map(|(number, _)| number + 1)
+}
+
 /// Parses a fixture.toml; the error names the file and, for TOML errors, the line.
 pub fn read_fixture_file(path: &Path) -> Result<FixtureFile, FixtureFileError> {
     let text = std::fs::read_to_string(path).map_err(|e| FixtureFileError {
@@ -511,6 +532,16 @@ mod tests {
         assert_eq!(file.calls[1].interface.as_deref(), Some("a:b/c"));
         assert_eq!(file.config["key"], "value");
         assert_eq!(file.own_snapshot[&Language::Python], "why");
+    }
+
+    #[test]
+    fn an_entry_is_found_by_its_table_and_position() {
+        let text = "world = \"w\"\n[[call]]\ninvoke = \"a()\"\n\n[[import]]\nfunction = \"f\"\n\
+                    [[call]] # the second\ninvoke = \"b()\"\n[[callx]]\n";
+        assert_eq!(entry_line(text, "call", 0), Some(2));
+        assert_eq!(entry_line(text, "call", 1), Some(7));
+        assert_eq!(entry_line(text, "import", 0), Some(5));
+        assert_eq!(entry_line(text, "call", 2), None);
     }
 
     #[test]

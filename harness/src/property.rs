@@ -101,6 +101,8 @@ impl PropertySettings {
 pub trait Lane {
     /// The file the properties come from, for the errors that name an entry.
     fn fixture_file(&self) -> &std::path::Path;
+    /// The line of that file where its `index`-th `[[table]]` entry begins.
+    fn entry_line(&self, table: &str, index: usize) -> Option<usize>;
     /// Starts the next calls on a new instance, so that a property sees no state left by
     /// the calls before it.
     fn renew(&mut self);
@@ -258,10 +260,11 @@ pub fn run(
     let name = spec.function.as_str();
     let interface = spec.interface.as_deref();
     let file = lane.fixture_file().to_path_buf();
+    let line = lane.entry_line(kind.table(), index);
     let bad = |message: String| {
         TrialError::BadFixture(FixtureFileError {
             file: file.clone(),
-            line: None,
+            line,
             message: format!(
                 "[[{}]] #{} `{}`: {message}",
                 kind.table(),

@@ -340,7 +340,7 @@ impl Session {
             .map(|(i, call)| {
                 parse_call(&call.invoke).map_err(|e| FixtureFileError {
                     file: fixture_file.clone(),
-                    line: None,
+                    line: fixture.entry_line("call", i),
                     message: format!("[[call]] #{}: {e}", i + 1),
                 })
             })
@@ -356,14 +356,15 @@ impl Session {
                 line: None,
                 message: format!("`world`: {e:#}"),
             })?;
-        if let Some(entry) = file
+        if let Some((index, entry)) = file
             .known_divergences
             .iter()
-            .find(|k| !exported.contains(&k.function))
+            .enumerate()
+            .find(|(_, k)| !exported.contains(&k.function))
         {
             return Err(FixtureFileError {
                 file: fixture_file.clone(),
-                line: None,
+                line: fixture.entry_line("known-divergence", index),
                 message: format!(
                     "[[known-divergence]] for {} names `{}`, which world `{}` does not export; it \
                      exports: {}",
@@ -428,6 +429,7 @@ impl Session {
             let interface = spec.interface.as_deref();
             let call_error = |e| TrialError::Call {
                 call: i + 1,
+                line: fixture.entry_line("call", i),
                 invoke: spec.invoke.clone(),
                 source: Box::new(e),
             };
@@ -439,7 +441,7 @@ impl Session {
                 Some(name) => {
                     let handle = handles
                         .take_for_drop(&name, &by)
-                        .map_err(|message| bad_call(&fixture_file, i, spec, message))?;
+                        .map_err(|message| bad_call(fixture, i, spec, message))?;
                     instance.drop_handle(handle)
                 }
                 None => instance
@@ -459,7 +461,7 @@ impl Session {
             {
                 handles
                     .bind(name, result)
-                    .map_err(|message| bad_call(&fixture_file, i, spec, message))?;
+                    .map_err(|message| bad_call(fixture, i, spec, message))?;
             }
             lane.after(&record);
             reports.push(CallReport {
@@ -734,7 +736,9 @@ impl InstanceLane<'_> {
                     // The fixture's [[import]] tables do not fit the world's imports.
                     Some(script) => TrialError::BadFixture(FixtureFileError {
                         file: self.fixture_file.to_path_buf(),
-                        line: None,
+                        line: script
+                            .entry()
+                            .and_then(|entry| self.fixture.entry_line("import", entry - 1)),
                         message: script.to_string(),
                     }),
                     None => {
@@ -763,6 +767,10 @@ impl InstanceLane<'_> {
 impl property::Lane for InstanceLane<'_> {
     fn fixture_file(&self) -> &std::path::Path {
         self.fixture_file
+    }
+
+    fn entry_line(&self, table: &str, index: usize) -> Option<usize> {
+        self.fixture.entry_line(table, index)
     }
 
     fn renew(&mut self) {
@@ -810,16 +818,16 @@ fn drop_target(call: &ParsedCall) -> Option<String> {
     word.then(|| inner.to_string())
 }
 
-/// A fixture error about `[[call]]` #`index` (0-based).
+/// A fixture error about `[[call]]` #`index` (0-based), naming its line.
 fn bad_call(
-    fixture_file: &std::path::Path,
+    fixture: &Fixture,
     index: usize,
     spec: &fixture::CallSpec,
     message: String,
 ) -> TrialError {
     TrialError::BadFixture(FixtureFileError {
-        file: fixture_file.to_path_buf(),
-        line: None,
+        file: fixture.dir.join("fixture.toml"),
+        line: fixture.entry_line("call", index),
         message: format!("[[call]] #{} `{}`: {message}", index + 1, spec.invoke),
     })
 }

@@ -96,6 +96,11 @@ fn scripted_imports_answer_and_record_and_bad_scripts_name_their_entry() {
         }
         other => panic!("{other:?}"),
     }
+    // The error names the entry's line: the third [[import]] starts on line 10.
+    match &failure(&results, "imports-unknown::rust").error {
+        TrialError::BadFixture(e) => assert_eq!(e.line, Some(10), "{e}"),
+        other => panic!("{other:?}"),
+    }
     let m = bad_fixture_message(&results, "imports-unknown::rust");
     assert!(
         m.starts_with(

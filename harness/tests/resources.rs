@@ -102,6 +102,11 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
     let ok = &results.iter().find(|(n, _)| n == "res-ok::rust").unwrap().1;
     assert!(matches!(ok, TrialStatus::Passed), "{ok:?}");
 
+    // The second [[call]] starts on line 7.
+    match &failure(&results, "res-bound-twice::rust").error {
+        TrialError::BadFixture(e) => assert_eq!(e.line, Some(7), "{e}"),
+        other => panic!("{other:?}"),
+    }
     let m = message(&results, "res-bound-twice::rust");
     assert!(
         m.contains("[[call]] #2 `counter.new(3)`: `bind = \"c\"` is bound already (to counter#1)"),

@@ -125,6 +125,20 @@ pub enum ScriptError {
     },
 }
 
+impl ScriptError {
+    /// The 1-based position of the `[[import]]` entry the error is about, where it is one.
+    pub fn entry(&self) -> Option<usize> {
+        match self {
+            ScriptError::NotImported { entry, .. }
+            | ScriptError::WrongType { entry, .. }
+            | ScriptError::ReturnsNothing { entry, .. }
+            | ScriptError::NoReturns { entry, .. }
+            | ScriptError::Repeated { entry, .. } => Some(*entry),
+            ScriptError::Unanswered { .. } | ScriptError::Unsupported { .. } => None,
+        }
+    }
+}
+
 fn list(names: &[String]) -> String {
     if names.is_empty() {
         "nothing scriptable".to_string()
