@@ -13,16 +13,22 @@ use witness_harness::runner::TrialStatus;
 const WIT: &str = "package selftest:res;\n\ninterface things {\n    \
                    resource counter {\n        constructor(start: u32);\n        \
                    get: func() -> u32;\n    }\n    resource blob {\n        constructor();\n    }\n    \
-                   take: func(c: counter) -> u32;\n    boom: func();\n}\n\nworld w {\n    export things;\n}\n";
+                   take: func(c: counter) -> u32;\n    boom: func();\n    \
+                   sum: func(cs: list<borrow<counter>>) -> u32;\n    \
+                   take-some: func(c: option<counter>) -> u32;\n}\n\nworld w {\n    export things;\n}\n";
 
-const GUEST: &str = "use exports::selftest::res::things::{Counter, Guest, GuestBlob, GuestCounter};\n\n\
+const GUEST: &str = "use exports::selftest::res::things::{Counter, CounterBorrow, Guest, GuestBlob, GuestCounter};\n\n\
                      struct W;\nstruct C(u32);\nstruct B;\n\n\
                      impl GuestCounter for C {\n    fn new(start: u32) -> Self {\n        C(start)\n    }\n    \
                      fn get(&self) -> u32 {\n        self.0\n    }\n}\n\n\
                      impl GuestBlob for B {\n    fn new() -> Self {\n        B\n    }\n}\n\n\
                      impl Guest for W {\n    type Counter = C;\n    type Blob = B;\n    \
                      fn take(c: Counter) -> u32 {\n        c.get::<C>().0\n    }\n    \
-                     fn boom() {\n        panic!(\"boom\")\n    }\n}\n\nexport!(W);\n";
+                     fn boom() {\n        panic!(\"boom\")\n    }\n    \
+                     fn sum(cs: Vec<CounterBorrow<'_>>) -> u32 {\n        \
+                     cs.iter().map(|c| c.get::<C>().0).sum()\n    }\n    \
+                     fn take_some(c: Option<Counter>) -> u32 {\n        \
+                     c.map_or(0, |c| c.get::<C>().0)\n    }\n}\n\nexport!(W);\n";
 
 /// A call of the `things` interface, with `extra` keys.
 fn call(invoke: &str, extra: &str) -> String {
@@ -56,6 +62,33 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
         "call selftest:res/things#counter.new(3)\n  result: counter#1\n\
          call selftest:res/things#counter.get(c)\n  result: 3\n\
          call selftest:res/things#drop(c)\n  result: (none)\n",
+    );
+    // Handles inside a list (borrowed) and an option (owned, so moved).
+    let d = || call("counter.new(4)", "bind = \"d\"");
+    fixture(
+        &scratch,
+        "res-nested",
+        &[
+            new(),
+            d(),
+            call("sum([c, d])", "expect = \"7\""),
+            call("take-some(some(d))", "expect = \"4\""),
+            call("take-some(none)", "expect = \"0\""),
+        ],
+    );
+    shared_snapshot(
+        &scratch,
+        "res-nested",
+        "call selftest:res/things#counter.new(3)\n  result: counter#1\n\
+         call selftest:res/things#counter.new(4)\n  result: counter#2\n\
+         call selftest:res/things#sum([c, d])\n  result: 7\n\
+         call selftest:res/things#take-some(some(d))\n  result: 4\n\
+         call selftest:res/things#take-some(none)\n  result: 0\n",
+    );
+    fixture(
+        &scratch,
+        "res-nested-moved",
+        &[new(), call("take-some(some(c))", ""), call("sum([c])", "")],
     );
     fixture(&scratch, "res-bound-twice", &[new(), new()]);
     fixture(
@@ -107,6 +140,18 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
         TrialError::BadFixture(e) => assert_eq!(e.line, Some(7), "{e}"),
         other => panic!("{other:?}"),
     }
+    let nested = &results
+        .iter()
+        .find(|(n, _)| n == "res-nested::rust")
+        .unwrap()
+        .1;
+    assert!(matches!(nested, TrialStatus::Passed), "{nested:?}");
+    let m = message(&results, "res-nested-moved::rust");
+    assert!(
+        m.contains("[[call]] #3")
+            && m.contains("`c` (counter#1 was moved into `take-some` by [[call]] #2)"),
+        "{m}"
+    );
     let m = message(&results, "res-bound-twice::rust");
     assert!(
         m.contains("[[call]] #2 `counter.new(3)`: `bind = \"c\"` is bound already (to counter#1)"),

@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 
 use wasmtime::component::types::ComponentFunc;
+use wasmtime::component::wasm_wave::ast::Node;
+use wasmtime::component::wasm_wave::parser::ParserError;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Type, Val};
 
@@ -215,11 +217,9 @@ impl ParsedCall {
         let mut values = Vec::with_capacity(params.len());
         let source = self.call.source();
         for (i, (name, param_ty)) in params.iter().enumerate() {
-            let resource = matches!(param_ty, Type::Own(_) | Type::Borrow(_));
             let value = match nodes.get(i) {
-                Some(node) if resource => {
-                    let text = source.get(node.span()).unwrap_or_default().trim();
-                    handle(text, param_ty).map_err(|message| {
+                Some(node) if holds_resource(param_ty) => {
+                    typed_with_handles(node, param_ty, source, handle).map_err(|message| {
                         let message = format!("argument `{name}`: {message}");
                         self.arguments_error(ty, message)
                     })?
@@ -252,6 +252,120 @@ impl ParsedCall {
             message,
         }
     }
+}
+
+/// Whether a value of `ty` holds a resource handle anywhere.
+fn holds_resource(ty: &Type) -> bool {
+    match ty {
+        Type::Own(_) | Type::Borrow(_) => true,
+        Type::List(l) => holds_resource(&l.ty()),
+        Type::Option(o) => holds_resource(&o.ty()),
+        Type::Result(r) => {
+            r.ok().is_some_and(|t| holds_resource(&t))
+                || r.err().is_some_and(|t| holds_resource(&t))
+        }
+        Type::Tuple(t) => t.types().any(|t| holds_resource(&t)),
+        Type::Record(r) => r.fields().any(|f| holds_resource(&f.ty)),
+        Type::Variant(v) => v.cases().any(|c| c.ty.is_some_and(|t| holds_resource(&t))),
+        _ => false,
+    }
+}
+
+/// Types `node` against `ty`, which holds resource handles: each handle's text (a bound
+/// name) is given to `handle`, everything else is typed as WAVE types it.
+fn typed_with_handles(
+    node: &Node,
+    ty: &Type,
+    source: &str,
+    handle: &mut dyn FnMut(&str, &Type) -> Result<Val, String>,
+) -> Result<Val, String> {
+    let text = |node: &Node| {
+        source
+            .get(node.span())
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let wave_error = |e: ParserError| {
+        let at = source.get(e.span()).unwrap_or_default();
+        format!("{} at `{at}`", e.kind())
+    };
+    if !holds_resource(ty) {
+        return node.to_wasm_value::<Val>(ty, source).map_err(wave_error);
+    }
+    let mut typed = |node: &Node, ty: &Type| typed_with_handles(node, ty, source, handle);
+    Ok(match ty {
+        Type::Own(_) | Type::Borrow(_) => return handle(&text(node), ty),
+        Type::List(list) => {
+            let element = list.ty();
+            let items = node.as_list().map_err(wave_error)?;
+            Val::List(
+                items
+                    .map(|n| typed(n, &element))
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        Type::Tuple(tuple) => {
+            let items: Vec<&Node> = node.as_tuple().map_err(wave_error)?.collect();
+            let types: Vec<Type> = tuple.types().collect();
+            if items.len() != types.len() {
+                return Err(format!(
+                    "`{}` has {} items, where {} has {}",
+                    text(node),
+                    items.len(),
+                    type_name(ty),
+                    types.len()
+                ));
+            }
+            let values = items.iter().zip(&types).map(|(n, t)| typed(n, t));
+            Val::Tuple(values.collect::<Result<_, _>>()?)
+        }
+        Type::Record(record) => {
+            let given: Vec<(&str, &Node)> = node.as_record(source).map_err(wave_error)?.collect();
+            let mut fields = Vec::new();
+            for field in record.fields() {
+                let value = match given.iter().find(|(name, _)| *name == field.name) {
+                    Some((_, n)) => typed(n, &field.ty)?,
+                    None if matches!(field.ty, Type::Option(_)) => Val::Option(None),
+                    None => return Err(format!("`{}` has no field `{}`", text(node), field.name)),
+                };
+                fields.push((field.name.to_string(), value));
+            }
+            Val::Record(fields)
+        }
+        Type::Option(option) => match node.as_option().map_err(wave_error)? {
+            Some(n) => Val::Option(Some(Box::new(typed(n, &option.ty())?))),
+            None => Val::Option(None),
+        },
+        Type::Result(result) => {
+            let payload = |n: Option<&Node>,
+                           t: Option<Type>,
+                           typed: &mut dyn FnMut(&Node, &Type) -> Result<Val, String>|
+             -> Result<Option<Box<Val>>, String> {
+                match (n, t) {
+                    (Some(n), Some(t)) => Ok(Some(Box::new(typed(n, &t)?))),
+                    _ => Ok(None),
+                }
+            };
+            match node.as_result().map_err(wave_error)? {
+                Ok(n) => Val::Result(Ok(payload(n, result.ok(), &mut typed)?)),
+                Err(n) => Val::Result(Err(payload(n, result.err(), &mut typed)?)),
+            }
+        }
+        Type::Variant(variant) => {
+            let (label, payload) = node.as_variant(source).map_err(wave_error)?;
+            let case = variant
+                .cases()
+                .find(|c| c.name == label)
+                .ok_or_else(|| format!("`{label}` is not a case of {}", type_name(ty)))?;
+            let value = match (payload, case.ty) {
+                (Some(n), Some(t)) => Some(Box::new(typed(n, &t)?)),
+                _ => None,
+            };
+            Val::Variant(label.to_string(), value)
+        }
+        _ => node.to_wasm_value::<Val>(ty, source).map_err(wave_error)?,
+    })
 }
 
 /// A function's name as a call writes it: a resource's constructor, method or static
