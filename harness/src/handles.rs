@@ -61,7 +61,7 @@ impl Handles {
         }
         self.learnt.push(key);
         for export in instance.exported_functions(interface) {
-            let Some(resource) = resource_of(&export) else {
+            let Some((resource, _)) = witness_host::resource_function(&export) else {
                 continue;
             };
             let Ok(ty) = instance.function_type(&export, interface) else {
@@ -201,20 +201,6 @@ impl Handles {
     }
 }
 
-/// The resource a resource function's export name belongs to: `counter` for
-/// `[constructor]counter`, `[method]counter.add` or `[static]counter.make`.
-fn resource_of(export: &str) -> Option<&str> {
-    if let Some(resource) = export.strip_prefix("[constructor]") {
-        return Some(resource);
-    }
-    ["[method]", "[static]"].iter().find_map(|kind| {
-        export
-            .strip_prefix(kind)
-            .and_then(|rest| rest.split_once('.'))
-            .map(|(resource, _)| resource)
-    })
-}
-
 /// Every handle in `value`, in order.
 fn collect(value: &Val, out: &mut Vec<ResourceAny>) {
     match value {
@@ -261,14 +247,6 @@ fn show(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_resource_function_names_its_resource() {
-        assert_eq!(resource_of("[constructor]counter"), Some("counter"));
-        assert_eq!(resource_of("[method]counter.add"), Some("counter"));
-        assert_eq!(resource_of("[static]blob.make"), Some("blob"));
-        assert_eq!(resource_of("peek"), None);
-    }
 
     #[test]
     fn values_without_handles_show_as_wave() {

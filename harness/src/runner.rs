@@ -757,10 +757,14 @@ impl InstanceLane<'_> {
     /// Ends the instance if `record` trapped.
     fn after(&mut self, record: &CallRecord) {
         if matches!(record.outcome, CallOutcome::Trapped { .. }) {
-            self.current = None;
-            // A trapped instance's scratch directory is no longer needed.
-            self.scratches.clear();
+            self.end();
         }
+    }
+
+    /// Ends the instance; the next call makes a new one. Its scratch directory goes with it.
+    fn end(&mut self) {
+        self.current = None;
+        self.scratches.clear();
     }
 }
 
@@ -774,8 +778,7 @@ impl property::Lane for InstanceLane<'_> {
     }
 
     fn renew(&mut self) {
-        self.current = None;
-        self.scratches.clear();
+        self.end();
     }
 
     fn function_type(

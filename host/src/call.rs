@@ -372,14 +372,23 @@ fn typed_with_handles(
 /// (`[constructor]counter`, `[method]counter.add`, `[static]counter.make`) as
 /// `counter.new`, `counter.add`, `counter.make`; any other name as it is.
 pub fn call_name(export: &str) -> String {
+    match resource_function(export) {
+        Some((resource, function)) => format!("{resource}.{function}"),
+        None => export.to_string(),
+    }
+}
+
+/// The resource and function a resource function's export name names: `("counter",
+/// "new")` for `[constructor]counter`, `("counter", "add")` for `[method]counter.add` or
+/// `[static]counter.add`; `None` for any other export.
+pub fn resource_function(export: &str) -> Option<(&str, &str)> {
     if let Some(resource) = export.strip_prefix("[constructor]") {
-        return format!("{resource}.new");
+        return Some((resource, "new"));
     }
     ["[method]", "[static]"]
         .iter()
         .find_map(|kind| export.strip_prefix(kind))
-        .unwrap_or(export)
-        .to_string()
+        .and_then(|rest| rest.split_once('.'))
 }
 
 /// A function type in WIT syntax: `func(name: string) -> string`.
@@ -460,6 +469,25 @@ mod tests {
         let err = parse_call("greeting(\"Ben\"").unwrap_err();
         assert!(matches!(err, CallError::Syntax { .. }), "{err}");
         assert!(err.to_string().contains("greeting(\"Ben\""), "{err}");
+    }
+
+    #[test]
+    fn export_names_of_resource_functions_read_as_calls_write_them() {
+        assert_eq!(
+            resource_function("[constructor]counter"),
+            Some(("counter", "new"))
+        );
+        assert_eq!(
+            resource_function("[method]counter.add"),
+            Some(("counter", "add"))
+        );
+        assert_eq!(
+            resource_function("[static]blob.make"),
+            Some(("blob", "make"))
+        );
+        assert_eq!(resource_function("peek"), None);
+        assert_eq!(call_name("[method]counter.add"), "counter.add");
+        assert_eq!(call_name("peek"), "peek");
     }
 
     #[test]

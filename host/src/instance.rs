@@ -240,7 +240,10 @@ impl PluginInstance {
             (Some((resource, function)), Some(CallError::NoSuchFunction { available, .. })) => {
                 let of_resource: Vec<String> = available
                     .iter()
-                    .filter_map(|export| resource_function_name(export, resource))
+                    .filter(|export| {
+                        super::call::resource_function(export).is_some_and(|(r, _)| r == resource)
+                    })
+                    .map(|export| super::call::call_name(export))
                     .collect();
                 Err(CallError::NoSuchResourceFunction {
                     resource: resource.to_string(),
@@ -453,21 +456,6 @@ impl PluginInstance {
             .map(|(name, _)| name)
             .collect()
     }
-}
-
-/// `counter.add` for the export `[method]counter.add` of `resource` (and likewise for its
-/// constructor, `counter.new`, and statics); `None` for another export.
-fn resource_function_name(export: &str, resource: &str) -> Option<String> {
-    if export == format!("[constructor]{resource}") {
-        return Some(format!("{resource}.new"));
-    }
-    ["[method]", "[static]"].iter().find_map(|kind| {
-        export
-            .strip_prefix(kind)
-            .and_then(|rest| rest.strip_prefix(resource))
-            .and_then(|rest| rest.strip_prefix('.'))
-            .map(|function| format!("{resource}.{function}"))
-    })
 }
 
 /// The number of epoch ticks in `time`, at least one, and small enough that the engine's

@@ -31,7 +31,9 @@ use crate::cache::compiled::{CompiledCache, Provenance};
 use crate::cache::hash::sha256_hex;
 use crate::cache::incremental::IncrementalCache;
 
-pub use call::{CallError, ParsedCall, call_name, parse_call, signature, type_name};
+pub use call::{
+    CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
+};
 pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
