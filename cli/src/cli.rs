@@ -178,15 +178,11 @@ fn main_with(args: Vec<std::ffi::OsString>) -> Result<ExitCode> {
         && let Some(plugin) = plugins.iter().find(|p| p.manifest.name == name)
         && let Some((command, cmd_matches)) = sub.subcommand()
     {
-        let args: Vec<String> = cmd_matches
-            .get_many::<String>("args")
-            .map(|v| v.cloned().collect())
-            .unwrap_or_default();
         let log_level = matches
             .get_one::<String>("log_level")
             .cloned()
             .unwrap_or_else(|| "info".into());
-        return dispatch::run(&store, plugin, command, args, &log_level);
+        return dispatch::run(&store, plugin, command, cmd_matches, &log_level);
     }
     let cli = Cli::from_arg_matches(&matches).map_err(|e| anyhow::anyhow!("{e}"))?;
     execute(cli, &store)
@@ -263,10 +259,11 @@ fn plugin_action(action: PluginAction, store: &PluginStore) -> Result<ExitCode> 
                 let m = &p.manifest;
                 let commands: Vec<&str> = m.commands.iter().map(|c| c.name.as_str()).collect();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\twitness:plugin@{}\t{}\t{}",
                     m.name,
                     escape_controls(&m.version),
                     m.language,
+                    m.world,
                     commands.join(","),
                     p.dir.display()
                 );
@@ -301,9 +298,9 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
         .canonicalize()
         .with_context(|| format!("no plugin project at {}", dir.display()))?;
     let fixture = witness_harness::fixture::Fixture::load(&dir);
-    let world = match &fixture.file {
-        Ok(file) => file.world.clone(),
-        Err(_) if !dir.join("fixture.toml").exists() => "plugin".to_string(),
+    let (world, world_version) = match &fixture.file {
+        Ok(file) => (file.world.clone(), file.world_version.clone()),
+        Err(_) if !dir.join("fixture.toml").exists() => ("plugin".to_string(), None),
         Err(e) => anyhow::bail!("{e}"),
     };
     let guest = fixture.guest_path(lang);
@@ -311,7 +308,7 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
         anyhow::bail!("{} has no {}", dir.display(), lang.guest_file());
     }
     let paths = ProjectPaths::discover();
-    let wit = fixture.wit_dir(&paths.shared_wit()?);
+    let wit = fixture.wit_dir(&paths, world_version.as_deref())?;
     let output = output.unwrap_or_else(|| {
         paths
             .out

@@ -46,6 +46,16 @@ pub const PLUGIN_WIT: Bundle = Bundle {
     files: &[("plugin.wit", include_str!("../../wit/plugin.wit"))],
 };
 
+/// Each older version of the plugin API the host still runs, by version: the WIT a fixture
+/// naming `world-version` builds against. The newest version is [`PLUGIN_WIT`].
+pub const OLDER_PLUGIN_WITS: &[(&str, Bundle)] = &[(
+    "0.1.0",
+    Bundle {
+        name: "wit-0.1.0",
+        files: &[("plugin.wit", include_str!("../../wit/0.1.0/plugin.wit"))],
+    },
+)];
+
 /// The pinned JavaScript toolchain and SDK (`guests-js/`); `npm ci` installs it in place.
 pub const JS: Bundle = Bundle {
     name: "js",

@@ -91,10 +91,9 @@ pub struct DivergenceReport {
 
 /// The report over the fixtures of the project at `paths`.
 pub fn report(paths: &ProjectPaths) -> Result<DivergenceReport> {
-    let shared_wit = paths.shared_wit()?;
     let mut report = DivergenceReport::default();
     for fixture in fixture::discover(&paths.fixtures)? {
-        report.coverage.push(coverage(&fixture, &shared_wit));
+        report.coverage.push(coverage(&fixture, paths));
         if let Ok(file) = &fixture.file {
             report
                 .known
@@ -107,7 +106,7 @@ pub fn report(paths: &ProjectPaths) -> Result<DivergenceReport> {
     Ok(report)
 }
 
-fn coverage(fixture: &Fixture, shared_wit: &std::path::Path) -> Coverage {
+fn coverage(fixture: &Fixture, paths: &ProjectPaths) -> Coverage {
     let mut coverage = Coverage {
         fixture: fixture.name.clone(),
         world: String::new(),
@@ -129,7 +128,8 @@ fn coverage(fixture: &Fixture, shared_wit: &std::path::Path) -> Coverage {
         .into_iter()
         .filter(|l| !languages.contains(l))
         .collect();
-    let exported = match crate::wit::check_world(&fixture.wit_dir(shared_wit), &file.world) {
+    let wit = fixture.wit_dir(paths, file.world_version.as_deref());
+    let exported = match wit.and_then(|wit| crate::wit::check_world(&wit, &file.world)) {
         Ok(exported) => exported,
         Err(e) => {
             coverage.problem = Some(format!("{e:#}"));

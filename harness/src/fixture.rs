@@ -3,6 +3,9 @@
 //! ```toml
 //! description = "one sentence: what this case checks"
 //! world = "greeter"                 # a world of the fixture's wit/ (or of the shared wit/)
+//! # world-version = "0.1.0"         # optional, for a fixture without its own wit/: build
+//! #                                 # against this version of witness's plugin API
+//! #                                 # (witness:plugin), one the host supports
 //! # languages = ["rust", "js", "python"]   # default: every language whose guest file exists
 //!
 //! [[call]]                          # calls run in order against ONE instance per language
@@ -56,6 +59,7 @@ use serde::Deserialize;
 
 use crate::error::FixtureFileError;
 use crate::language::Language;
+use crate::paths::ProjectPaths;
 pub use witness_host::config::{LimitOverrides, WasiGrants};
 use witness_host::files::{WalkLimits, walk};
 use witness_host::{InstanceSettings, LogOutput};
@@ -68,6 +72,10 @@ pub struct FixtureFile {
     pub description: String,
     /// The world the guests implement.
     pub world: String,
+    /// The version of witness's plugin API (`witness:plugin`) the guests build against, for
+    /// a fixture without its own `wit/`; default: the newest.
+    #[serde(default)]
+    pub world_version: Option<String>,
     /// The languages to run; default: every language whose guest file exists.
     #[serde(default)]
     pub languages: Option<Vec<Language>>,
@@ -306,13 +314,19 @@ impl Fixture {
     }
 
     /// The WIT package directory the guests are built against: the fixture's own `wit/`,
-    /// or else the shared one.
-    pub fn wit_dir(&self, shared_wit: &Path) -> PathBuf {
+    /// else witness's plugin API at `world_version` (the fixture's `world-version`), else
+    /// the project's shared WIT ([`ProjectPaths::shared_wit`]). A `world-version` beside an
+    /// own `wit/`, or one the host does not run, is an error.
+    pub fn wit_dir(&self, paths: &ProjectPaths, world_version: Option<&str>) -> Result<PathBuf> {
         let own = self.dir.join("wit");
-        if own.is_dir() {
-            own
-        } else {
-            shared_wit.to_path_buf()
+        match world_version {
+            Some(_) if own.is_dir() => anyhow::bail!(
+                "`world-version` names a version of witness's plugin API, but this fixture \
+                 builds against its own wit/"
+            ),
+            Some(version) => paths.plugin_wit(version).context("`world-version`"),
+            None if own.is_dir() => Ok(own),
+            None => paths.shared_wit(),
         }
     }
 

@@ -85,6 +85,34 @@ impl ProjectPaths {
         bundled::PLUGIN_WIT.materialise(&self.cache)
     }
 
+    /// The WIT of witness's plugin API at `version` (one the host runs, exactly as
+    /// [`witness_host::plugin_api::compat::worlds`] names it), written under the cache on
+    /// first use; an unknown version is an error listing the known ones.
+    pub fn plugin_wit(&self, version: &str) -> Result<PathBuf> {
+        let newest = witness_host::plugin_api::compat::worlds()
+            .last()
+            .map(|w| w.version.to_string());
+        if newest.as_deref() == Some(version) {
+            return bundled::PLUGIN_WIT.materialise(&self.cache);
+        }
+        match bundled::OLDER_PLUGIN_WITS
+            .iter()
+            .find(|(v, _)| *v == version)
+        {
+            Some((_, bundle)) => bundle.materialise(&self.cache),
+            None => {
+                let known: Vec<String> = witness_host::plugin_api::compat::worlds()
+                    .iter()
+                    .map(|w| w.version.to_string())
+                    .collect();
+                anyhow::bail!(
+                    "witness's plugin API has no version {version}; this witness has {}",
+                    known.join(", ")
+                )
+            }
+        }
+    }
+
     /// The stable path of a fixture's built component: `target/witness/<fixture>/<lang>.wasm`.
     pub fn artifact(&self, fixture: &str, language: Language) -> PathBuf {
         self.out.join(fixture).join(format!("{language}.wasm"))

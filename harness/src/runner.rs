@@ -160,6 +160,9 @@ pub struct TrialResult {
     pub duration: Duration,
     /// The known divergences of this language that held in a passing trial.
     pub known: Vec<KnownDivergence>,
+    /// The WIT package the fixture's guests build against, with its version
+    /// (`witness:plugin@0.1.0`); `None` when the fixture cannot say.
+    pub world: Option<String>,
 }
 
 /// Everything trials share: paths, the host, the guest builder and the snapshot book.
@@ -230,6 +233,7 @@ impl Session {
                     })),
                     duration: Duration::ZERO,
                     known: Vec::new(),
+                    world: None,
                 })
             })
             .collect()
@@ -297,7 +301,17 @@ impl Session {
             status,
             duration: start.elapsed(),
             known,
+            world: self.world_of(&trial.fixture),
         }
+    }
+
+    /// The WIT package (and version) `fixture` builds against, for the report.
+    fn world_of(&self, fixture: &Fixture) -> Option<String> {
+        let file = fixture.file.as_ref().ok()?;
+        let wit = fixture
+            .wit_dir(&self.paths, file.world_version.as_deref())
+            .ok()?;
+        crate::wit::package(&wit).ok()
     }
 
     /// Why `language`'s trials are skipped, if they are: its toolchain is missing and the
@@ -345,11 +359,13 @@ impl Session {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let shared_wit = self
-            .paths
-            .shared_wit()
-            .map_err(|e| TrialError::host("failed to write the plugin API's WIT", e))?;
-        let wit = fixture.wit_dir(&shared_wit);
+        let wit = fixture
+            .wit_dir(&self.paths, file.world_version.as_deref())
+            .map_err(|e| FixtureFileError {
+                file: fixture_file.clone(),
+                line: None,
+                message: format!("{e:#}"),
+            })?;
         let exported =
             crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
                 file: fixture_file.clone(),

@@ -10,9 +10,9 @@ mod call;
 pub mod config;
 mod deterministic;
 pub mod files;
-mod imports;
 mod instance;
 mod output;
+pub mod plugin_api;
 mod scripted;
 mod state;
 pub mod terminal;
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Result, bail};
-use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
+use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::error::Context as _;
 use wasmtime::{Config, Engine, WasmBacktraceDetails};
 
@@ -34,9 +34,10 @@ use crate::cache::incremental::IncrementalCache;
 pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
 };
-pub use imports::{LOG_LEVELS, check_plugin_world};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
+pub use plugin_api::LOG_LEVELS;
+pub use plugin_api::compat::{IncompatiblePlugin, Problem, World};
 pub use scripted::{Answers, ScriptError, ScriptedImport};
 pub use state::{
     Clock, DEFAULT_CLOCK, DEFAULT_RANDOM_SEED, GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState,
@@ -78,6 +79,7 @@ pub struct LoadedComponent {
     pub provenance: Provenance,
     pre: InstancePre<HostState>,
     scripted: Vec<String>,
+    plugin_api: Option<&'static World>,
 }
 
 impl LoadedComponent {
@@ -87,9 +89,33 @@ impl LoadedComponent {
         &self.scripted
     }
 
-    /// The component with its imports resolved, for checks against a world.
+    /// The component with its imports resolved.
     pub fn pre(&self) -> &InstancePre<HostState> {
         &self.pre
+    }
+
+    /// The plugin API version the component imports, if it imports any of it.
+    pub fn imported_plugin_api(&self) -> Option<&'static World> {
+        self.plugin_api
+    }
+
+    /// Checks that the component is a plugin this host runs and returns its plugin API
+    /// version ([`plugin_api::compat::plugin_world`]); a plugin imports nothing beyond WASI
+    /// and the plugin API (a fixture scripts other imports; a plugin has nobody to answer
+    /// them).
+    pub fn plugin_world(&self) -> Result<&'static World> {
+        if let Some(import) = self.scripted.first() {
+            bail!(
+                "it imports `{import}`, which the witness host does not provide to plugins \
+                 (it provides WASI and {} {})",
+                plugin_api::compat::PACKAGE,
+                plugin_api::compat::supported()
+            );
+        }
+        Ok(plugin_api::compat::plugin_world(
+            self.component.engine(),
+            &self.component,
+        )?)
     }
 }
 
@@ -146,11 +172,8 @@ impl Host {
             .context("failed to add WASI preview 2 to the linker")?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .context("failed to add wasi:http to the linker")?;
-        imports::PluginImports::add_to_linker::<HostState, HasSelf<HostState>>(
-            &mut linker,
-            |state| state,
-        )
-        .context("failed to add the plugin API's host imports to the linker")?;
+        plugin_api::add_to_linker(&mut linker)
+            .context("failed to add the plugin API's host imports to the linker")?;
         Ok(Host {
             engine,
             linker,
@@ -239,6 +262,11 @@ impl Host {
                 (component, Provenance::Compiled)
             }
         };
+        // A component built for a plugin API version this host does not run is named as such,
+        // before the linker would refuse it with a message about one of its imports.
+        let plugin_api = plugin_api::compat::imported_world(&self.engine, &component)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?
+            .map(|(world, _)| world);
         // Imports beyond WASI and the plugin API are answered by each instance's script,
         // through functions defined for this component in a copy of the linker.
         let mut linker = self.linker.clone();
@@ -257,6 +285,7 @@ impl Host {
             provenance,
             pre,
             scripted,
+            plugin_api,
         });
         self.loaded_lock().insert(hash.to_string(), loaded.clone());
         Ok(loaded)

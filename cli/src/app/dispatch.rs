@@ -8,9 +8,10 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{Arg, Command};
+use clap::{ArgMatches, Command};
 use wasmtime::component::Val;
 
+use super::arguments;
 use super::store::{BUILT_IN, Installed, PluginStore};
 use witness_host::CallOutcome;
 use witness_host::cache::hash::sha256_hex;
@@ -29,23 +30,19 @@ pub fn command(base: Command, plugins: &[Installed]) -> Command {
             .subcommand_required(true)
             .arg_required_else_help(true)
             .after_help(format!(
-                "Plugin {} {} ({}), installed in {}",
+                "Plugin {} {} ({}, witness:plugin@{}), installed in {}",
                 m.name,
                 escape_controls(&m.version),
                 m.language,
+                m.world,
                 plugin.dir.display()
             ));
         for c in &m.commands {
+            let declared = m.takes_invocation().then_some(c.arguments.as_slice());
             sub = sub.subcommand(
                 Command::new(c.name.clone())
-                    .about(escape_controls(&c.summary).into_owned())
-                    .arg(
-                        Arg::new("args")
-                            .value_name("ARGS")
-                            .num_args(0..)
-                            .trailing_var_arg(true)
-                            .allow_hyphen_values(true),
-                    ),
+                    .about(shown(&c.summary))
+                    .args(arguments::clap_args(declared)),
             );
         }
         cmd = cmd.subcommand(sub);
@@ -53,13 +50,19 @@ pub fn command(base: Command, plugins: &[Installed]) -> Command {
     cmd
 }
 
-/// Runs `command` of the installed `plugin` with `args`: prints what the command returns on
-/// stdout, its error on stderr, and exits non-zero when it fails.
+/// Text from a plugin, fit for a terminal.
+pub fn shown(text: &str) -> String {
+    escape_controls(text).into_owned()
+}
+
+/// Runs `command` of the installed `plugin` with the arguments clap parsed into `matches`:
+/// a 0.2 plugin gets them as an `invocation`, a 0.1 plugin as a list of words. Prints what
+/// the command returns on stdout, its error on stderr, and exits non-zero when it fails.
 pub fn run(
     store: &PluginStore,
     plugin: &Installed,
     command: &str,
-    args: Vec<String>,
+    matches: &ArgMatches,
     log_level: &str,
 ) -> Result<ExitCode> {
     let name = &plugin.manifest.name;
@@ -79,8 +82,23 @@ pub fn run(
     let loaded = host.load_known(&component, &plugin.manifest.sha256)?;
     let settings = store.settings(name, log_level)?;
     let mut instance = host.instantiate(&loaded, &settings)?;
-    let args = Val::List(args.into_iter().map(Val::String).collect());
-    let record = instance.call_with("run", &[Val::String(command.to_string()), args])?;
+    let manifest = &plugin.manifest;
+    let run_args = if manifest.takes_invocation() {
+        let declared = manifest
+            .commands
+            .iter()
+            .find(|c| c.name == command)
+            .map(|c| c.arguments.as_slice())
+            .unwrap_or_default();
+        vec![arguments::invocation(command, declared, matches)]
+    } else {
+        let words = arguments::words(matches);
+        vec![
+            Val::String(command.to_string()),
+            Val::List(words.into_iter().map(Val::String).collect()),
+        ]
+    };
+    let record = instance.call_with("run", &run_args)?;
     print!("{}", escape_controls(&record.stdout.text));
     eprint!("{}", escape_controls(&record.stderr.text));
     match record.outcome {

@@ -20,12 +20,12 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use wasmtime::component::Val;
 
+use super::arguments::{self, ArgumentInfo, ArgumentKind};
 use super::producers;
 use witness_host::cache::hash::sha256_hex;
 use witness_host::config::{LimitOverrides, WasiGrants};
 use witness_host::{
     CallOutcome, Clock, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput, Random,
-    check_plugin_world,
 };
 
 /// Names a plugin cannot take: the application's own subcommands.
@@ -53,9 +53,25 @@ pub struct Manifest {
     pub language: String,
     /// SHA-256 of the installed component.
     pub sha256: String,
+    /// The plugin API version it runs as (`0.1.0`, `0.2.0`). Plugins installed before witness
+    /// recorded it are 0.1.0, the only version there was.
+    #[serde(default = "first_world")]
+    pub world: String,
     /// Its commands.
     #[serde(rename = "command", default)]
     pub commands: Vec<CommandInfo>,
+}
+
+fn first_world() -> String {
+    "0.1.0".to_string()
+}
+
+impl Manifest {
+    /// Whether the plugin's `run` takes an `invocation` (0.2 and later) rather than the
+    /// command's name and words (0.1).
+    pub fn takes_invocation(&self) -> bool {
+        !self.world.starts_with("0.1.")
+    }
 }
 
 /// One command of a plugin.
@@ -66,6 +82,9 @@ pub struct CommandInfo {
     pub name: String,
     /// One line for `--help`.
     pub summary: String,
+    /// The arguments it declares (none for a 0.1 plugin, whose commands take any words).
+    #[serde(rename = "argument", default, skip_serializing_if = "Vec::is_empty")]
+    pub arguments: Vec<ArgumentInfo>,
 }
 
 /// One plugin's entry in `config.toml`.
@@ -184,8 +203,11 @@ impl PluginStore {
         let bytes =
             std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
         let host = self.host()?;
-        let loaded = host.load_bytes(wasm, bytes.clone())?;
-        check_plugin_world(&loaded)
+        let loaded = host
+            .load_bytes(wasm, bytes.clone())
+            .with_context(|| format!("cannot install {}", wasm.display()))?;
+        let world = loaded
+            .plugin_world()
             .with_context(|| format!("cannot install {}", wasm.display()))?;
         let mut instance = host.instantiate(&loaded, &InstanceSettings::default())?;
         let record = instance.call_with("info", &[])?;
@@ -199,7 +221,8 @@ impl PluginStore {
                 )
             }
         };
-        let manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
+        let mut manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
+        manifest.world = world.version.to_string();
         check_manifest(&manifest).with_context(|| format!("cannot install {}", wasm.display()))?;
 
         let _lock = self.lock()?;
@@ -339,6 +362,7 @@ fn check_manifest(manifest: &Manifest) -> Result<()> {
         if !seen.insert(name.as_str()) {
             bail!("the plugin lists the command `{name}` twice");
         }
+        arguments::check(name, &command.arguments)?;
     }
     Ok(())
 }
@@ -380,21 +404,31 @@ fn manifest_from(info: &Val, language: String, sha256: String) -> Result<Manifes
     if let Some(Val::List(list)) = field("commands") {
         for item in list {
             let Val::Record(cmd) = item else { continue };
-            let get = |name: &str| {
-                cmd.iter()
-                    .find(|(n, _)| n == name)
-                    .and_then(|(_, v)| {
-                        if let Val::String(s) = v {
-                            Some(s.clone())
-                        } else {
-                            None
-                        }
-                    })
-                    .unwrap_or_default()
-            };
+            let mut arguments = Vec::new();
+            if let Some(Val::List(declared)) = record_field(cmd, "arguments") {
+                for argument in declared {
+                    let Val::Record(argument) = argument else {
+                        continue;
+                    };
+                    let kind = match record_field(argument, "kind") {
+                        Some(Val::Enum(case)) => ArgumentKind::from_case(case),
+                        _ => None,
+                    };
+                    let name = string_field(argument, "name");
+                    let Some(kind) = kind else {
+                        bail!("info() gives the argument `{name}` no kind this host knows");
+                    };
+                    arguments.push(ArgumentInfo {
+                        name,
+                        help: string_field(argument, "help"),
+                        kind,
+                    });
+                }
+            }
             commands.push(CommandInfo {
-                name: get("name"),
-                summary: get("summary"),
+                name: string_field(cmd, "name"),
+                summary: string_field(cmd, "summary"),
+                arguments,
             });
         }
     }
@@ -404,8 +438,20 @@ fn manifest_from(info: &Val, language: String, sha256: String) -> Result<Manifes
         summary: text("summary")?,
         language,
         sha256,
+        world: first_world(),
         commands,
     })
+}
+
+fn record_field<'a>(fields: &'a [(String, Val)], name: &str) -> Option<&'a Val> {
+    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+fn string_field(fields: &[(String, Val)], name: &str) -> String {
+    match record_field(fields, name) {
+        Some(Val::String(s)) => s.clone(),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -434,11 +480,13 @@ mod tests {
             summary: String::new(),
             language: "rust".into(),
             sha256: String::new(),
+            world: first_world(),
             commands: commands
                 .iter()
                 .map(|name| CommandInfo {
                     name: name.to_string(),
                     summary: String::new(),
+                    arguments: Vec::new(),
                 })
                 .collect(),
         }

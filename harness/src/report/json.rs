@@ -1,7 +1,7 @@
 //! JSON lines: one object per trial, then one summary object, each on its own line.
 //!
 //! ```json
-//! {"type":"trial","name":"greeting::js","fixture":"greeting","language":"js","status":"failed","duration":0.31,"kind":"snapshot-differs","message":"…","fixture_file":"…","guest":"…","component":"…","rerun":"…","detail":null}
+//! {"type":"trial","name":"greeting::js","fixture":"greeting","language":"js","world":"witness:plugin@0.2.0","status":"failed","duration":0.31,"kind":"snapshot-differs","message":"…","fixture_file":"…","guest":"…","component":"…","rerun":"…","detail":null}
 //! {"type":"summary","passed":26,"failed":1,"skipped":0}
 //! ```
 //!
@@ -21,6 +21,7 @@ pub fn lines(results: &[TrialResult]) -> String {
             "name": r.name(),
             "fixture": r.fixture,
             "language": r.language.name(),
+            "world": r.world,
             "duration": r.duration.as_secs_f64(),
         });
         let fields = match &r.status {

@@ -49,18 +49,29 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// The matrix of `results`: one row per fixture, one column per language that ran, each cell
-/// `pass`, `FAIL` or `skip` with its time (and `, N known` for a pass with known
-/// divergences); then the failures, skip reasons and known divergences in full.
+/// The matrix of `results`: one row per fixture with the WIT package and version it builds
+/// against (`witness:plugin@0.1.0`), one column per language that ran, each cell `pass`,
+/// `FAIL` or `skip` with its time (and `, N known` for a pass with known divergences); then
+/// the failures, skip reasons and known divergences in full.
 pub fn matrix(results: &[TrialResult]) -> String {
     let languages: Vec<Language> = Language::ALL
         .into_iter()
         .filter(|l| results.iter().any(|r| r.language == *l))
         .collect();
     let mut rows: BTreeMap<&str, BTreeMap<Language, &TrialResult>> = BTreeMap::new();
+    let mut worlds: BTreeMap<&str, &str> = BTreeMap::new();
     for r in results {
         rows.entry(&r.fixture).or_default().insert(r.language, r);
+        if let Some(world) = &r.world {
+            worlds.insert(&r.fixture, world);
+        }
     }
+    let world_width = worlds
+        .values()
+        .map(|w| w.len())
+        .max()
+        .unwrap_or(0)
+        .max("world".len());
     let width = rows
         .keys()
         .map(|k| k.len())
@@ -85,13 +96,14 @@ pub fn matrix(results: &[TrialResult]) -> String {
         .unwrap_or(0)
         .max(12);
     let mut out = String::new();
-    write!(out, "{:width$}", "fixture").ok();
+    write!(out, "{:width$}  {:world_width$}", "fixture", "world").ok();
     for l in &languages {
         write!(out, "  {:cell_width$}", l.name()).ok();
     }
     writeln!(out).ok();
     for (fixture, cells) in &rows {
-        write!(out, "{fixture:width$}").ok();
+        let world = worlds.get(fixture).copied().unwrap_or("-");
+        write!(out, "{fixture:width$}  {world:world_width$}").ok();
         for l in &languages {
             let text = cells.get(l).map_or_else(|| "-".to_string(), |r| cell(r));
             write!(out, "  {text:cell_width$}").ok();
@@ -158,6 +170,7 @@ mod tests {
             status,
             duration: Duration::from_millis(1500),
             known: Vec::new(),
+            world: Some("witness:plugin@0.1.0".into()),
         }
     }
 
@@ -183,9 +196,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0].split_whitespace().collect::<Vec<_>>(),
-            ["fixture", "rust", "python"]
+            ["fixture", "world", "rust", "python"]
         );
         assert!(lines[1].starts_with("greeting") && lines[1].contains("pass 1.5s"));
+        assert!(lines[1].contains(" witness:plugin@0.1.0 "), "{}", lines[1]);
         assert!(lines[1].contains("skip 1.5s"));
         assert!(lines[2].contains("FAIL 1.5s") && lines[2].contains(" - "));
         assert!(text.contains("1 passed, 1 failed, 1 skipped"));
