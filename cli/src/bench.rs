@@ -25,7 +25,7 @@ use witness_host::{Host, HostOptions, InstanceSettings, parse_call};
 /// The fixture whose calls are timed; it exists in every language.
 const CALL_FIXTURE: &str = "hello-plugin";
 /// The call timed per language.
-const TIMED_CALL: &str = r#"run("count", [])"#;
+const TIMED_CALL: &str = r#"run({command: "count", arguments: []})"#;
 /// The fixture and call compared with `wasmtime run --invoke` (it imports only WASI).
 const CLI_FIXTURE: &str = "greeting";
 const CLI_CALL: &str = r#"greeting("Ben")"#;

@@ -110,7 +110,7 @@ fn build_install_list_call_help_and_remove_in_every_language() {
         assert!(ok, "install {language}: {err}");
         assert!(
             out.contains(&format!(
-                "installed hello 0.1.0 ({language}) with 2 command(s)"
+                "installed hello 0.2.0 ({language}) with 3 command(s)"
             )),
             "{out}"
         );
@@ -118,7 +118,9 @@ fn build_install_list_call_help_and_remove_in_every_language() {
 
         let (ok, out, _) = cli.run(&["plugin", "list"]);
         assert!(
-            ok && out.starts_with(&format!("hello\t0.1.0\t{language}\tgreet,count\t")),
+            ok && out.starts_with(&format!(
+                "hello\t0.2.0\t{language}\twitness:plugin@0.2.0\tgreet,count,show\t"
+            )),
             "{out}"
         );
 
@@ -127,6 +129,28 @@ fn build_install_list_call_help_and_remove_in_every_language() {
         assert!(out.contains("Hello, Ben and Ada!"), "{language}: {out}");
         assert!(
             err.contains("[hello] info: greeting 2 people"),
+            "{language}: {err}"
+        );
+
+        // Arguments are parsed against the command's declaration (plugin API 0.2).
+        let (ok, out, err) = cli.run(&["hello", "greet", "--shout", "Ada"]);
+        assert!(ok && out.contains("HELLO, ADA!"), "{language}: {out}{err}");
+        let (ok, _, err) = cli.run(&["hello", "greet", "--loud", "Ada"]);
+        assert!(
+            !ok && err.contains("unexpected argument '--loud'"),
+            "{language}: {err}"
+        );
+        let (ok, _, err) = cli.run(&["hello", "show"]);
+        assert!(
+            !ok && err.contains("the following required arguments were not provided")
+                && err.contains("<PATH>"),
+            "{language}: {err}"
+        );
+        let (ok, _, err) = cli.run(&["hello", "show", "note.txt"]);
+        assert!(
+            !ok && err.contains(
+                "hello show: cannot read `note.txt`: no directory is granted to this plugin"
+            ),
             "{language}: {err}"
         );
 
@@ -145,14 +169,37 @@ fn build_install_list_call_help_and_remove_in_every_language() {
     }
     assert!(installed_any, "no language could build the example plugin");
 
-    // The plugin's configuration comes from config.toml in the plugin directory.
+    // The plugin's configuration and granted directory come from config.toml in the plugin
+    // directory; read-file reads inside the grant only.
+    let granted = scratch.path().join("granted");
+    std::fs::create_dir_all(&granted).unwrap();
+    std::fs::write(granted.join("note.txt"), "from the user").unwrap();
     std::fs::write(
         cli.plugins.path().join("config.toml"),
-        "[hello.config]\ngreeting = \"Hi\"\n",
+        format!(
+            "[hello.config]\ngreeting = \"Hi\"\n[hello.wasi]\ndir = {:?}\n",
+            granted.to_str().unwrap()
+        ),
     )
     .unwrap();
     let (ok, out, _) = cli.run(&["hello", "greet", "Ben"]);
     assert!(ok && out.contains("Hi, Ben!"), "{out}");
+    let (ok, out, err) = cli.run(&["hello", "show", "note.txt"]);
+    assert!(ok && out.contains("from the user"), "{out}{err}");
+    let (ok, _, err) = cli.run(&["hello", "show", "../granted/note.txt"]);
+    assert!(
+        !ok && err.contains("it is outside the granted directory"),
+        "{err}"
+    );
+
+    // A command's --help shows each declared argument's help.
+    let (ok, out, _) = cli.run(&["hello", "greet", "--help"]);
+    assert!(ok && out.contains("[NAMES]..."), "{out}");
+    assert!(
+        out.contains("Who to greet") && out.contains("--shout"),
+        "{out}"
+    );
+    assert!(out.contains("Greets in capitals"), "{out}");
 
     let (ok, out, _) = cli.run(&["hello", "--help"]);
     assert!(ok, "{out}");
@@ -238,14 +285,21 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
     );
     let (ok, _, err) = cli.run(&["plugin", "install", greeter.to_str().unwrap()]);
     assert!(
-        !ok && err.contains("does not implement the witness:plugin/plugin world"),
+        !ok && err.contains(
+            "it imports nothing of witness:plugin, so its exports were checked against \
+             witness:plugin@0.2.0, whose plugin world needs export info, which it lacks"
+        ),
+        "names the missing export: {err}"
+    );
+    assert!(
+        err.contains("this host runs witness:plugin 0.1.x (0.1.0) and 0.2.x (0.2.0)"),
         "{err}"
     );
-    assert!(err.contains("info"), "names the missing export: {err}");
 
     // A plugin whose info() traps, and one whose info() never returns (stopped at the
     // default time limit).
-    let run_stub = "fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }";
+    let run_stub =
+        "fn run(_: Invocation) -> Result<String, String> {\n        Ok(String::new())\n    }";
     let cases = [
         (
             "broken",
@@ -325,7 +379,8 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
 fn plugin_inputs_that_would_break_the_command_line_are_refused() {
     let cli = Cli::new();
     let scratch = tempfile::tempdir().unwrap();
-    let run_stub = "fn run(_: String, _: Vec<String>) -> Result<String, String> {\n        Ok(String::new())\n    }";
+    let run_stub =
+        "fn run(_: Invocation) -> Result<String, String> {\n        Ok(String::new())\n    }";
     let cases = [
         (
             "twice",
@@ -343,7 +398,7 @@ fn plugin_inputs_that_would_break_the_command_line_are_refused() {
         let guest = format!(
             "struct P;\nimpl Guest for P {{\n    fn info() -> PluginInfo {{\n        \
              let commands = {commands}.into_iter().map(|c: &str| witness::plugin::types::Command {{ \
-             name: c.into(), summary: String::new() }}).collect();\n        \
+             name: c.into(), summary: String::new(), arguments: Vec::new() }}).collect();\n        \
              PluginInfo {{ name: \"{name}\".into(), version: \"1\".into(), summary: String::new(), commands }}\n    \
              }}\n    {run_stub}\n}}\nexport!(P);\n"
         );

@@ -182,4 +182,27 @@ mod tests {
                 .any(|(path, _)| *path == "wit/plugin.wit")
         );
     }
+
+    #[test]
+    fn every_plugin_api_version_the_host_runs_has_its_wit_here() {
+        let versions: Vec<String> = witness_host::plugin_api::compat::worlds()
+            .iter()
+            .map(|w| w.version.to_string())
+            .collect();
+        let (newest, older) = versions.split_last().expect("at least one version");
+        assert!(
+            PLUGIN_WIT.files[0]
+                .1
+                .contains(&format!("package witness:plugin@{newest};"))
+        );
+        let bundled: Vec<&str> = OLDER_PLUGIN_WITS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(bundled, older);
+        for (version, bundle) in OLDER_PLUGIN_WITS {
+            assert!(
+                bundle.files[0]
+                    .1
+                    .contains(&format!("package witness:plugin@{version};"))
+            );
+        }
+    }
 }

@@ -79,7 +79,6 @@ pub struct LoadedComponent {
     pub provenance: Provenance,
     pre: InstancePre<HostState>,
     scripted: Vec<String>,
-    plugin_api: Option<&'static World>,
 }
 
 impl LoadedComponent {
@@ -92,11 +91,6 @@ impl LoadedComponent {
     /// The component with its imports resolved.
     pub fn pre(&self) -> &InstancePre<HostState> {
         &self.pre
-    }
-
-    /// The plugin API version the component imports, if it imports any of it.
-    pub fn imported_plugin_api(&self) -> Option<&'static World> {
-        self.plugin_api
     }
 
     /// Checks that the component is a plugin this host runs and returns its plugin API
@@ -264,9 +258,8 @@ impl Host {
         };
         // A component built for a plugin API version this host does not run is named as such,
         // before the linker would refuse it with a message about one of its imports.
-        let plugin_api = plugin_api::compat::imported_world(&self.engine, &component)
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?
-            .map(|(world, _)| world);
+        plugin_api::compat::imported_world(&self.engine, &component)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?;
         // Imports beyond WASI and the plugin API are answered by each instance's script,
         // through functions defined for this component in a copy of the linker.
         let mut linker = self.linker.clone();
@@ -285,7 +278,6 @@ impl Host {
             provenance,
             pre,
             scripted,
-            plugin_api,
         });
         self.loaded_lock().insert(hash.to_string(), loaded.clone());
         Ok(loaded)

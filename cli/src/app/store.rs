@@ -203,9 +203,7 @@ impl PluginStore {
         let bytes =
             std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
         let host = self.host()?;
-        let loaded = host
-            .load_bytes(wasm, bytes.clone())
-            .with_context(|| format!("cannot install {}", wasm.display()))?;
+        let loaded = host.load_bytes(wasm, bytes.clone())?;
         let world = loaded
             .plugin_world()
             .with_context(|| format!("cannot install {}", wasm.display()))?;
