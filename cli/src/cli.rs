@@ -423,6 +423,18 @@ mod tests {
     }
 
     #[test]
+    fn every_global_option_is_a_name_plugin_arguments_cannot_take() {
+        let command = Cli::command();
+        for arg in command.get_arguments().filter(|a| a.is_global_set()) {
+            let long = arg.get_long().expect("global options are long options");
+            assert!(
+                crate::app::arguments::RESERVED.contains(&long),
+                "--{long} is global but plugin commands may declare it"
+            );
+        }
+    }
+
+    #[test]
     fn every_built_in_subcommand_is_a_name_plugins_cannot_take() {
         for command in Cli::command().get_subcommands() {
             let name = command.get_name();

@@ -286,8 +286,8 @@ fn bad_plugins_are_refused_and_nothing_installed_is_lost() {
     let (ok, _, err) = cli.run(&["plugin", "install", greeter.to_str().unwrap()]);
     assert!(
         !ok && err.contains(
-            "it imports nothing of witness:plugin, so its exports were checked against \
-             witness:plugin@0.2.0, whose plugin world needs export info, which it lacks"
+            "it imports nothing of witness:plugin and its exports match no version this host \
+             runs: this host's witness:plugin@0.2.0 needs export info, which the plugin lacks"
         ),
         "names the missing export: {err}"
     );

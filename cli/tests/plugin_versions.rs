@@ -133,16 +133,32 @@ fn plugins_the_host_does_not_run_are_refused_with_their_version_and_first_item()
             (func (export "info") (result u32) (canon lift (core func $i "info"))))"#,
     )
     .unwrap();
-    let cases: [(&str, Vec<u8>, &str); 6] = [
+    let cases: [(&str, Vec<u8>, &str); 8] = [
+        (
+            // A newer patch of a version the host runs, calling a function it added.
+            "newer-patch",
+            importing(&[(
+                "witness:plugin/host@0.2.3",
+                r#"(export "watch-file" (func (param "path" string)))"#,
+            )]),
+            "it is built for witness:plugin@0.2.3, but this host's witness:plugin@0.2.0 has no \
+             import witness:plugin/host@0.2.3.watch-file",
+        ),
+        (
+            "unversioned",
+            importing(&[("witness:plugin/host", GET_CONFIG)]),
+            "it imports witness:plugin without a version (import witness:plugin/host), which \
+             this host does not run",
+        ),
         (
             "changed-export",
             changed_export,
-            "it imports nothing of witness:plugin, so its exports were checked against \
-             witness:plugin@0.2.0, whose plugin world has export info: func() -> record { name: \
+            "it imports nothing of witness:plugin and its exports match no version this host \
+             runs: this host's witness:plugin@0.2.0 has export info: func() -> record { name: \
              string, version: string, summary: string, commands: list<record { name: string, \
              summary: string, arguments: list<record { name: string, help: string, kind: enum \
-             { positional, optional, rest, named, flag } }> }> }, but it has export info: func() \
-             -> u32",
+             { positional, optional, rest, named, flag } }> }> }, where the plugin has func() -> \
+             u32",
         ),
         (
             "future-major",
@@ -161,9 +177,9 @@ fn plugins_the_host_does_not_run_are_refused_with_their_version_and_first_item()
                 "witness:plugin/host@0.2.0",
                 r#"(export "get-config" (func (param "key" string) (result string)))"#,
             )]),
-            "it is built for witness:plugin@0.2.0, whose plugin world has import \
-             witness:plugin/host@0.2.0.get-config: func(key: string) -> option<string>, but \
-             it has import witness:plugin/host@0.2.0.get-config: func(key: string) -> string",
+            "it is built for witness:plugin@0.2.0, but this host's witness:plugin@0.2.0 has \
+             import witness:plugin/host@0.2.0.get-config: func(key: string) -> option<string>, \
+             where the plugin has func(key: string) -> string",
         ),
         (
             "removed-function",
@@ -171,8 +187,8 @@ fn plugins_the_host_does_not_run_are_refused_with_their_version_and_first_item()
                 "witness:plugin/host@0.1.0",
                 r#"(export "read-file" (func (param "path" string) (result string)))"#,
             )]),
-            "it is built for witness:plugin@0.1.0, whose plugin world has no import \
-             witness:plugin/host@0.1.0.read-file",
+            "it is built for witness:plugin@0.1.0, but this host's witness:plugin@0.1.0 has no \
+             import witness:plugin/host@0.1.0.read-file",
         ),
         (
             "two-versions",
@@ -180,8 +196,8 @@ fn plugins_the_host_does_not_run_are_refused_with_their_version_and_first_item()
                 ("witness:plugin/host@0.1.0", GET_CONFIG),
                 ("witness:plugin/host@0.2.0", LOG),
             ]),
-            "it is built for witness:plugin@0.1.0 and also for 0.2.0: one plugin imports one \
-             version (first item of another: import witness:plugin/host@0.2.0)",
+            "it imports two versions of witness:plugin at once: 0.1.0 and 0.2.0 (first item of \
+             the second: import witness:plugin/host@0.2.0); a plugin is built for one",
         ),
     ];
     let cli = Cli::new();

@@ -37,7 +37,7 @@ pub use call::{
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
 pub use plugin_api::LOG_LEVELS;
-pub use plugin_api::compat::{IncompatiblePlugin, Problem, World};
+pub use plugin_api::compat::{IncompatiblePlugin, PluginApi, Problem, World};
 pub use scripted::{Answers, ScriptError, ScriptedImport};
 pub use state::{
     Clock, DEFAULT_CLOCK, DEFAULT_RANDOM_SEED, GrantedDir, Grants, HOST_CALLS_TRUNCATED, HostState,
@@ -97,7 +97,7 @@ impl LoadedComponent {
     /// version ([`plugin_api::compat::plugin_world`]); a plugin imports nothing beyond WASI
     /// and the plugin API (a fixture scripts other imports; a plugin has nobody to answer
     /// them).
-    pub fn plugin_world(&self) -> Result<&'static World> {
+    pub fn plugin_world(&self) -> Result<PluginApi> {
         if let Some(import) = self.scripted.first() {
             bail!(
                 "it imports `{import}`, which the witness host does not provide to plugins \

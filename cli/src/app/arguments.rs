@@ -57,6 +57,10 @@ pub struct ArgumentInfo {
     pub kind: ArgumentKind,
 }
 
+/// Argument names a plugin cannot declare: clap's `--help` and witness's global options,
+/// which every plugin command also takes.
+pub const RESERVED: [&str; 3] = ["help", "log-level", "plugin-dir"];
+
 /// Checks that `arguments` make one command line: usable unique names (not `help`), no
 /// required positional after one that may be left out, and at most one `rest`, last among
 /// the positionals.
@@ -77,8 +81,12 @@ pub fn check(command: &str, arguments: &[ArgumentInfo]) -> Result<()> {
                  argument name (a-z, 0-9, -)"
             );
         }
-        if name == "help" {
-            bail!("the command `{command}` has an argument `help`, which is clap's own");
+        if RESERVED.contains(&name.as_str()) {
+            bail!(
+                "the command `{command}` has an argument `{name}`, a name witness keeps for its \
+                 own options ({})",
+                RESERVED.join(", ")
+            );
         }
         if !seen.insert(name.as_str()) {
             bail!("the command `{command}` lists the argument `{name}` twice");
@@ -199,7 +207,8 @@ mod tests {
         assert!(err(&[arg("a", Optional), arg("b", Positional)]).contains("required argument `b`"));
         assert!(err(&[arg("r", Rest), arg("b", Optional)]).contains("after its `rest`"));
         assert!(err(&[arg("a", Flag), arg("a", Named)]).contains("`a` twice"));
-        assert!(err(&[arg("help", Flag)]).contains("clap's own"));
+        assert!(err(&[arg("help", Flag)]).contains("witness keeps for its own options"));
+        assert!(err(&[arg("log-level", Named)]).contains("`log-level`, a name witness keeps"));
         assert!(err(&[arg("Two Words", Named)]).contains("not a usable"));
     }
 

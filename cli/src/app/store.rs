@@ -53,8 +53,8 @@ pub struct Manifest {
     pub language: String,
     /// SHA-256 of the installed component.
     pub sha256: String,
-    /// The plugin API version it runs as (`0.1.0`, `0.2.0`). Plugins installed before witness
-    /// recorded it are 0.1.0, the only version there was.
+    /// The plugin API version it was built for (`0.1.0`, `0.2.0`). Plugins installed before
+    /// witness recorded it are 0.1.0, the only version there was.
     #[serde(default = "first_world")]
     pub world: String,
     /// Its commands.
@@ -220,7 +220,7 @@ impl PluginStore {
             }
         };
         let mut manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
-        manifest.world = world.version.to_string();
+        manifest.world = world.built_for;
         check_manifest(&manifest).with_context(|| format!("cannot install {}", wasm.display()))?;
 
         let _lock = self.lock()?;
@@ -325,6 +325,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
     let manifest: Manifest =
         toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     check_manifest(&manifest).with_context(|| format!("{}", path.display()))?;
+    check_world(&manifest.world).with_context(|| format!("{}", path.display()))?;
     let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     if dir_name.as_deref() != Some(manifest.name.as_str()) {
         bail!(
@@ -361,6 +362,19 @@ fn check_manifest(manifest: &Manifest) -> Result<()> {
             bail!("the plugin lists the command `{name}` twice");
         }
         arguments::check(name, &command.arguments)?;
+    }
+    Ok(())
+}
+
+/// The plugin API version a manifest records must be one this witness runs (a plugin
+/// directory written by a newer witness may hold others).
+fn check_world(version: &str) -> Result<()> {
+    if witness_host::plugin_api::compat::world_for(version).is_none() {
+        bail!(
+            "the plugin is built for witness:plugin@{version}, which this witness does not run \
+             (it runs {}); install it again with a witness that does",
+            witness_host::plugin_api::compat::supported()
+        );
     }
     Ok(())
 }
@@ -488,6 +502,28 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_manifest_from_before_plugin_api_versions_is_0_1_0() {
+        let old = "name = \"p\"\nversion = \"1\"\nsummary = \"\"\nlanguage = \"rust\"\n\
+                   sha256 = \"\"\n[[command]]\nname = \"greet\"\nsummary = \"\"\n";
+        let manifest: Manifest = toml::from_str(old).unwrap();
+        assert_eq!(manifest.world, "0.1.0");
+        assert!(!manifest.takes_invocation());
+        assert!(check_world(&manifest.world).is_ok());
+        assert!(check_world("0.2.4").is_ok());
+        let err = check_world("0.3.0").unwrap_err().to_string();
+        assert!(
+            err.contains("witness:plugin@0.3.0, which this witness does not run"),
+            "{err}"
+        );
+        let round = toml::to_string(&Manifest {
+            world: "0.2.0".into(),
+            ..manifest
+        })
+        .unwrap();
+        assert!(round.contains("world = \"0.2.0\""), "{round}");
     }
 
     #[test]

@@ -50,11 +50,18 @@ struct Function {
 }
 
 impl World {
-    /// Whether a component built for `version` runs as this world.
+    /// Whether a component built for `version` runs as this world: the same version, or a
+    /// release of the same major (for 0.x the same minor; 0.0.x only itself).
     pub fn accepts(&self, version: &Version) -> bool {
-        version.major == self.version.major
-            && (version.major != 0 || version.minor == self.version.minor)
-            && version.pre.is_empty()
+        if *version == self.version {
+            return true;
+        }
+        let same_line = match (version.major, version.minor) {
+            (0, 0) => false,
+            (0, minor) => self.version.major == 0 && self.version.minor == minor,
+            (major, _) => self.version.major == major,
+        };
+        same_line && version.pre.is_empty() && self.version.pre.is_empty()
     }
 
     /// The names of the functions this world exports (`info`, `run`).
@@ -71,6 +78,12 @@ pub fn worlds() -> &'static [World] {
             .map(|text| read_world(text).expect("the plugin API's own WIT parses"))
             .collect()
     })
+}
+
+/// The world this host runs a plugin built for `version` as, if it runs it.
+pub fn world_for(version: &str) -> Option<&'static World> {
+    let version = Version::parse(version).ok()?;
+    worlds().iter().rev().find(|w| w.accepts(&version))
 }
 
 /// The supported versions for a message: `0.1.x (0.1.0) and 0.2.x (0.2.0)`.
@@ -131,33 +144,47 @@ pub enum Problem {
 
 impl fmt::Display for IncompatiblePlugin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.version, &self.world) {
-            (Some(version), _) => write!(f, "it is built for {PACKAGE}@{version}")?,
-            (None, Some(world)) => write!(
-                f,
-                "it imports nothing of {PACKAGE}, so its exports were checked against \
-                 {PACKAGE}@{world}"
-            )?,
-            (None, None) => write!(f, "it imports nothing of {PACKAGE}")?,
-        }
         let item = &self.item;
-        match &self.problem {
-            Problem::UnsupportedVersion => write!(
+        let host_world = |f: &mut fmt::Formatter<'_>| match &self.world {
+            Some(world) => write!(f, "this host's {PACKAGE}@{world}"),
+            None => write!(f, "this host's {PACKAGE}"),
+        };
+        match (&self.version, &self.problem) {
+            (Some(v), Problem::UnsupportedVersion) if v.is_empty() => write!(
                 f,
-                ", a version this host does not run (first item of it: {item})"
+                "it imports {PACKAGE} without a version ({item}), which this host does not run"
             )?,
-            Problem::MixedVersions(versions) => write!(
+            (Some(v), Problem::UnsupportedVersion) => write!(
                 f,
-                " and also for {}: one plugin imports one version (first item of another: \
-                 {item})",
-                versions.join(", ")
+                "it is built for {PACKAGE}@{v}, a version this host does not run (first item \
+                 of it: {item})"
             )?,
-            Problem::NotInWorld => write!(f, ", whose plugin world has no {item}")?,
-            Problem::Missing => write!(f, ", whose plugin world needs {item}, which it lacks")?,
-            Problem::WrongType { found, expected } => write!(
+            (version, Problem::MixedVersions(others)) => write!(
                 f,
-                ", whose plugin world has {item}: {expected}, but it has {item}: {found}"
+                "it imports two versions of {PACKAGE} at once: {} and {} (first item of the \
+                 second: {item}); a plugin is built for one",
+                version.as_deref().unwrap_or("?"),
+                others.join(", ")
             )?,
+            (version, problem) => {
+                match version {
+                    Some(v) => write!(f, "it is built for {PACKAGE}@{v}, but ")?,
+                    None => write!(
+                        f,
+                        "it imports nothing of {PACKAGE} and its exports match no version this \
+                         host runs: "
+                    )?,
+                }
+                host_world(f)?;
+                match problem {
+                    Problem::NotInWorld => write!(f, " has no {item}")?,
+                    Problem::Missing => write!(f, " needs {item}, which the plugin lacks")?,
+                    Problem::WrongType { found, expected } => {
+                        write!(f, " has {item}: {expected}, where the plugin has {found}")?
+                    }
+                    Problem::UnsupportedVersion | Problem::MixedVersions(_) => {}
+                }
+            }
         }
         write!(f, "; this host runs {PACKAGE} {}", supported())
     }
@@ -211,12 +238,9 @@ pub fn imported_world(
             problem: Problem::MixedVersions(versions),
         });
     }
-    let world = Version::parse(&version)
-        .ok()
-        .and_then(|v| worlds().iter().rev().find(|w| w.accepts(&v)));
-    let Some(world) = world else {
+    let Some(world) = world_for(&version) else {
         return Err(IncompatiblePlugin {
-            version: Some(shown(&version)),
+            version: Some(version.clone()),
             world: None,
             item: format!("import {first_name}"),
             problem: Problem::UnsupportedVersion,
@@ -258,13 +282,23 @@ pub fn imported_world(
     Ok(Some((world, version)))
 }
 
+/// A plugin's version of the plugin API: the world the host runs it as, and the version it
+/// was built for (the one it imports, else the world's).
+#[derive(Debug, Clone)]
+pub struct PluginApi {
+    /// The supported world it runs as.
+    pub world: &'static World,
+    /// The version it was built for (`0.2.3` runs as the world 0.2.0).
+    pub built_for: String,
+}
+
 /// The plugin API version `component` implements: the one it imports, whose exports it must
 /// have, or, importing nothing of the API, the newest whose exports it has. The error names
 /// the first item that does not fit (against the newest world, when none fits).
 pub fn plugin_world(
     engine: &Engine,
     component: &Component,
-) -> Result<&'static World, IncompatiblePlugin> {
+) -> Result<PluginApi, IncompatiblePlugin> {
     let imported = imported_world(engine, component)?;
     let exports: BTreeMap<String, ComponentFunc> = component
         .component_type()
@@ -282,7 +316,12 @@ pub fn plugin_world(
     let mut first_problem = None;
     for world in candidates {
         match missing_export(world, &exports, version.clone()) {
-            None => return Ok(world),
+            None => {
+                return Ok(PluginApi {
+                    world,
+                    built_for: version.unwrap_or_else(|| world.version.to_string()),
+                });
+            }
             Some(problem) => {
                 first_problem.get_or_insert(problem);
             }
@@ -469,6 +508,15 @@ mod tests {
         assert!(!v2.accepts(&Version::new(0, 3, 0)));
         assert!(!v1.accepts(&Version::new(0, 2, 0)));
         assert!(!v2.accepts(&Version::new(1, 0, 0)));
+        assert!(!v2.accepts(&Version::parse("0.2.1-rc.1").unwrap()));
+        let v0 = |s: &str| World {
+            version: Version::parse(s).unwrap(),
+            imports: BTreeMap::new(),
+            exports: Vec::new(),
+        };
+        assert!(v0("0.3.0-rc.1").accepts(&Version::parse("0.3.0-rc.1").unwrap()));
+        assert!(!v0("0.0.1").accepts(&Version::new(0, 0, 2)));
+        assert!(v0("1.2.0").accepts(&Version::new(1, 5, 0)));
         assert_eq!(supported(), "0.1.x (0.1.0) and 0.2.x (0.2.0)");
         let run = |w: &World| {
             w.exports

@@ -32,9 +32,13 @@ impl fmt::Display for Refused {
     }
 }
 
-/// Reads `path` (relative, `/`-separated) inside `grant`. A path that is absolute, climbs
-/// with `..`, or reaches outside the grant through a symbolic link is refused.
+/// Reads `path` (relative, `/`-separated) inside `grant`. A path that is absolute or climbs
+/// with `..` is refused before anything is looked up; the rest is opened beneath the grant by
+/// cap-primitives (wasmtime-wasi's sandbox), which refuses a symbolic link leading out of it
+/// whether or not its target exists, and resolves the path once, so it cannot be swapped
+/// between a check and the open.
 pub(super) fn read(grant: Option<&Path>, path: &str) -> Result<Vec<u8>, Refused> {
+    use cap_primitives::fs::OpenOptions;
     let root = grant.ok_or(Refused::NoGrant)?;
     let relative = Path::new(path);
     let plain = relative
@@ -43,20 +47,25 @@ pub(super) fn read(grant: Option<&Path>, path: &str) -> Result<Vec<u8>, Refused>
     if path.is_empty() || !plain {
         return Err(Refused::OutsideGrant(path.to_string()));
     }
-    let root = root
-        .canonicalize()
+    let root = cap_primitives::fs::open_ambient_dir(root, cap_primitives::ambient_authority())
         .map_err(|e| Refused::Failed(format!("the granted directory: {e}")))?;
-    let target = match root.join(relative).canonicalize() {
-        Ok(target) => target,
+    let mut options = OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO would block the host until a writer came: never wait in open().
+    #[cfg(unix)]
+    cap_primitives::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = match cap_primitives::fs::open(&root, relative, &options) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Refused::NotFound(path.to_string()));
         }
+        // cap-primitives' escape error (a symbolic link out of the grant).
+        Err(e) if e.to_string().contains("outside of the filesystem") => {
+            return Err(Refused::OutsideGrant(path.to_string()));
+        }
         Err(e) => return Err(Refused::Failed(e.to_string())),
     };
-    if !target.starts_with(&root) {
-        return Err(Refused::OutsideGrant(path.to_string()));
-    }
-    let file = std::fs::File::open(&target).map_err(|e| Refused::Failed(e.to_string()))?;
+    // A device or FIFO is no file to hand over (a device could be endless).
     let metadata = file
         .metadata()
         .map_err(|e| Refused::Failed(e.to_string()))?;
@@ -103,6 +112,20 @@ mod tests {
             std::os::unix::fs::symlink(outside.path().join("secret"), grant.path().join("link"))
                 .unwrap();
             assert_eq!(read(g, "link"), Err(Refused::OutsideGrant("link".into())));
+            // Whether the target of a link out of the grant exists is not told.
+            std::os::unix::fs::symlink("../../../no/such/file", grant.path().join("gone")).unwrap();
+            assert_eq!(read(g, "gone"), Err(Refused::OutsideGrant("gone".into())));
+            std::os::unix::fs::symlink("sub/notes.txt", grant.path().join("inside")).unwrap();
+            assert_eq!(read(g, "inside"), Ok(b"hi".to_vec()));
+            // A FIFO would block the host in open(): refused without opening it.
+            let made = std::process::Command::new("mkfifo")
+                .arg(grant.path().join("fifo"))
+                .status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(
+                    matches!(read(g, "fifo"), Err(Refused::Failed(m)) if m.contains("not a file"))
+                );
+            }
         }
         let big = std::fs::File::create(grant.path().join("big")).unwrap();
         big.set_len(MAX_READ_FILE_BYTES + 1).unwrap();

@@ -7,9 +7,10 @@
 #
 #   bash cli/tests/plugins/0.1.0/rebuild.sh [rust|js|python ...]   (default: all three)
 #
-# Needs git history (not a shallow clone), cargo, and for JS and Python what `witness plugin
-# build` installs itself (npm, Python 3), and zstd. Set CARGO_TARGET_DIR to share compiled dependencies
-# with a checkout of today's witness.
+# Needs git history (not a shallow clone), cargo, zstd, and for JS and Python what `witness
+# plugin build` installs itself (npm, Python 3). The old witness builds in a target directory
+# of its own (CARGO_TARGET_DIR is ignored, so today's binaries are never overwritten); the
+# plugin_versions test checks that each component is a witness:plugin@0.1.0 plugin.
 set -euo pipefail
 
 commit=75069e1
@@ -18,18 +19,21 @@ repo="$(git -C "$here" rev-parse --show-toplevel)"
 languages=("$@")
 [ ${#languages[@]} -gt 0 ] || languages=(rust js python)
 
-worktree="$(mktemp -d)/witness-0.1.0"
-cleanup() { git -C "$repo" worktree remove --force "$worktree" 2>/dev/null || true; }
+scratch="$(mktemp -d)"
+worktree="$scratch/witness-0.1.0"
+cleanup() {
+    git -C "$repo" worktree remove --force "$worktree" 2>/dev/null || true
+    rm -rf "$scratch"
+}
 trap cleanup EXIT
 git -C "$repo" worktree add --detach "$worktree" "$commit" >/dev/null
 
-target="${CARGO_TARGET_DIR:-$worktree/target}"
-(cd "$worktree" && CARGO_TARGET_DIR="$target" cargo build --quiet -p witness)
+unset CARGO_TARGET_DIR
+(cd "$worktree" && cargo build --quiet -p witness)
 for language in "${languages[@]}"; do
     out="$here/hello-$language.wasm"
-    # Guests build under the worktree, whatever CARGO_TARGET_DIR says, so they never mix
-    # with today's guests.
-    (cd "$worktree" && env -u CARGO_TARGET_DIR "$target/debug/witness" plugin build \
+    # Guests build under the worktree, so they never mix with today's guests.
+    (cd "$worktree" && "$worktree/target/debug/witness" plugin build \
         fixtures/hello-plugin --lang "$language" -o "$out")
     zstd -19 -q -f --rm "$out"
     echo "rebuilt $out.zst"
