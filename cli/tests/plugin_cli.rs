@@ -2,39 +2,14 @@
 //! install it, list it, call its commands, ask for help, remove it, and every bad input,
 //! all in a temporary plugin directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::Cli;
 use witness_harness::language::Language;
 use witness_harness::runner::RunOptions;
-
-struct Cli {
-    plugins: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new() -> Self {
-        Cli {
-            plugins: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn witness(&self) -> Command {
-        let mut cmd = Command::cargo_bin("witness").unwrap();
-        cmd.arg("--plugin-dir").arg(self.plugins.path());
-        cmd
-    }
-
-    /// Runs witness with `args`; returns (success, stdout, stderr).
-    fn run(&self, args: &[&str]) -> (bool, String, String) {
-        let out = self.witness().args(args).output().unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-}
 
 /// Writes a Rust plugin project `name` (its guest.rs and, if given, fixture.toml) under
 /// `scratch` and builds it with `witness plugin build`.

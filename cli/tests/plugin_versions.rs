@@ -5,38 +5,12 @@
 //! refused with a message naming their version, the supported ones and the first item that
 //! does not fit.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::Cli;
 use witness_harness::language::Language;
-
-struct Cli {
-    plugins: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new() -> Self {
-        Cli {
-            plugins: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// Runs witness with `args`; returns (success, stdout, stderr).
-    fn run(&self, args: &[&str]) -> (bool, String, String) {
-        let out = Command::cargo_bin("witness")
-            .unwrap()
-            .arg("--plugin-dir")
-            .arg(self.plugins.path())
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-}
 
 /// The kept 0.1.0 plugin of `language`, decompressed into `dir`.
 fn old_plugin(language: Language, dir: &Path) -> PathBuf {

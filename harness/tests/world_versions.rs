@@ -110,4 +110,13 @@ fn the_report_names_each_fixtures_package_and_version() {
             .any(|l| l.starts_with("plugin-api-0.1") && l.contains("witness:plugin@0.1.0")),
         "{matrix}"
     );
+    let json = witness_harness::report::json::lines(&results);
+    let old_api_line = json
+        .lines()
+        .find(|l| l.contains("\"fixture\":\"plugin-api-0.1\""))
+        .unwrap_or_else(|| panic!("{json}"));
+    assert!(
+        old_api_line.contains("\"world\":\"witness:plugin@0.1.0\""),
+        "{old_api_line}"
+    );
 }

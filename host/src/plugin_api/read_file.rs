@@ -70,7 +70,7 @@ pub(super) fn read(grant: Option<&Path>, path: &str) -> Result<Vec<u8>, Refused>
         .metadata()
         .map_err(|e| Refused::Failed(e.to_string()))?;
     if !metadata.is_file() {
-        return Err(Refused::Failed(format!("{path} is not a file")));
+        return Err(Refused::Failed("it is not a regular file".into()));
     }
     // Read one byte past the limit, so a file that grows after the check is caught too.
     let mut bytes = Vec::new();
@@ -106,7 +106,9 @@ mod tests {
             );
         }
         assert_eq!(read(g, "missing"), Err(Refused::NotFound("missing".into())));
-        assert!(matches!(read(g, "sub"), Err(Refused::Failed(m)) if m.contains("not a file")));
+        assert!(
+            matches!(read(g, "sub"), Err(Refused::Failed(m)) if m.contains("not a regular file"))
+        );
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(outside.path().join("secret"), grant.path().join("link"))
@@ -123,7 +125,7 @@ mod tests {
                 .status();
             if made.is_ok_and(|s| s.success()) {
                 assert!(
-                    matches!(read(g, "fifo"), Err(Refused::Failed(m)) if m.contains("not a file"))
+                    matches!(read(g, "fifo"), Err(Refused::Failed(m)) if m.contains("not a regular file"))
                 );
             }
         }
