@@ -110,7 +110,8 @@ pub fn supported() -> String {
 /// A component that is not a plugin of any version this host runs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct IncompatiblePlugin {
-    /// The version of `witness:plugin` the component imports, if it imports any.
+    /// The version of `witness:plugin` the component imports, if it imports any (empty for an
+    /// import without a version).
     pub version: Option<String>,
     /// The supported version checked against, when the component's version chose one or
     /// it imports nothing of the API.
