@@ -348,7 +348,7 @@ impl Fixture {
         Ok(InstanceSettings {
             config: file.config.clone(),
             // The copy is the plugin's to change; it is discarded with the instance.
-            grants: grants.to_grants(dir, true),
+            grants: grants.to_grants(dir, witness_host::config::GrantsFor::Fixture),
             limits: file.limits.apply(),
             log: LogOutput::Recorded,
             imports: file.imports.iter().map(ImportSpec::to_script).collect(),

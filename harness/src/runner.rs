@@ -161,8 +161,17 @@ pub struct TrialResult {
     /// The known divergences of this language that held in a passing trial.
     pub known: Vec<KnownDivergence>,
     /// The WIT package the fixture's guests build against, with its version
-    /// (`witness:plugin@0.1.0`); `None` when the fixture cannot say.
+    /// (`witness:plugin@0.1.0`); `None` when the trial did not read it (skipped, or a bad
+    /// fixture).
     pub world: Option<String>,
+}
+
+/// What a trial learns on its way besides its status: the language-specific detail of a
+/// failure, and the WIT package its fixture builds against.
+#[derive(Debug, Default)]
+struct TrialNotes {
+    detail: Option<String>,
+    world: Option<String>,
 }
 
 /// Everything trials share: paths, the host, the guest builder and the snapshot book.
@@ -276,11 +285,11 @@ impl Session {
     pub fn run(&self, trial: &TrialSpec) -> TrialResult {
         let start = Instant::now();
         let mut known = Vec::new();
+        let mut notes = TrialNotes::default();
         let status = match self.skip_reason(trial.language) {
             Some(reason) => TrialStatus::Skipped(reason),
             None => {
-                let mut detail = None;
-                let ran = catch_unwind(AssertUnwindSafe(|| self.run_checked(trial, &mut detail)))
+                let ran = catch_unwind(AssertUnwindSafe(|| self.run_checked(trial, &mut notes)))
                     .unwrap_or_else(|panic| Err(TrialError::Panicked(panic_text(&panic))));
                 match ran {
                     Ok(held) => {
@@ -290,7 +299,7 @@ impl Session {
                     Err(error) => TrialStatus::Failed(Arc::new(TrialFailure {
                         error,
                         context: self.failure_context(trial),
-                        detail,
+                        detail: notes.detail.take(),
                     })),
                 }
             }
@@ -301,17 +310,8 @@ impl Session {
             status,
             duration: start.elapsed(),
             known,
-            world: self.world_of(&trial.fixture),
+            world: notes.world,
         }
-    }
-
-    /// The WIT package (and version) `fixture` builds against, for the report.
-    fn world_of(&self, fixture: &Fixture) -> Option<String> {
-        let file = fixture.file.as_ref().ok()?;
-        let wit = fixture
-            .wit_dir(&self.paths, file.world_version.as_deref())
-            .ok()?;
-        crate::wit::package(&wit).ok()
     }
 
     /// Why `language`'s trials are skipped, if they are: its toolchain is missing and the
@@ -337,7 +337,7 @@ impl Session {
     fn run_checked(
         &self,
         trial: &TrialSpec,
-        detail_out: &mut Option<String>,
+        notes: &mut TrialNotes,
     ) -> Result<Vec<KnownDivergence>, TrialError> {
         let fixture = &trial.fixture;
         let language = trial.language;
@@ -366,12 +366,13 @@ impl Session {
                 line: None,
                 message: format!("{e:#}"),
             })?;
-        let exported =
+        let (package, exported) =
             crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
                 file: fixture_file.clone(),
                 line: None,
                 message: format!("`world`: {e:#}"),
             })?;
+        notes.world = Some(package);
         if let Some((index, entry)) = file
             .known_divergences
             .iter()
@@ -497,7 +498,7 @@ impl Session {
             }
         }
         let detail = outcome::render_detail(&reports);
-        *detail_out = (!detail.is_empty()).then_some(detail);
+        notes.detail = (!detail.is_empty()).then_some(detail);
         let mut properties = Vec::new();
         let entries = (file.roundtrips.iter().enumerate())
             .map(|(i, spec)| (PropertyKind::Roundtrip, i, spec))

@@ -30,20 +30,11 @@ pub fn check_tree(dir: &Path) -> Result<()> {
 /// A function's name as a `[[call]]` writes it (`counter.add` for `[method]counter.add`).
 pub use witness_host::call_name;
 
-/// The name of the WIT package in `dir`, with its version (`witness:plugin@0.2.0`).
-pub fn package(dir: &Path) -> Result<String> {
-    check_tree(dir)?;
-    let mut resolve = Resolve::default();
-    let (package, _) = resolve
-        .push_dir(dir)
-        .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
-    Ok(resolve.packages[package].name.to_string())
-}
-
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a
-/// world `world`; returns the functions the world exports, each as `name`, or
-/// `<interface>#<name>` for a function of an exported interface.
-pub fn check_world(dir: &Path, world: &str) -> Result<Vec<String>> {
+/// world `world`; returns the package's name with its version (`witness:plugin@0.2.0`) and
+/// the functions the world exports, each as `name`, or `<interface>#<name>` for a function of
+/// an exported interface.
+pub fn check_world(dir: &Path, world: &str) -> Result<(String, Vec<String>)> {
     check_tree(dir)?;
     let mut resolve = Resolve::default();
     let (package, _) = resolve
@@ -63,7 +54,7 @@ pub fn check_world(dir: &Path, world: &str) -> Result<Vec<String>> {
                 WorldItem::Type { .. } => {}
             }
         }
-        return Ok(functions);
+        return Ok((resolve.packages[package].name.to_string(), functions));
     }
     let worlds: Vec<&str> = resolve.packages[package]
         .worlds

@@ -37,17 +37,32 @@ pub struct WasiGrants {
 /// Where a granted directory appears inside the plugin.
 pub const GUEST_DIR: &str = "/data";
 
+/// Whom grants are for, which decides what a `[wasi]` table leaves unsaid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantsFor {
+    /// A fixture's trial: its directory is a writable copy, and the clock and random source
+    /// are fixed ([`Clock::default`], [`Random::default`]) so that runs repeat.
+    Fixture,
+    /// An installed plugin doing real work: the user's directory read-only, the host's real
+    /// clocks and secure random source (seeded bytes are no secret).
+    Plugin,
+}
+
 impl WasiGrants {
     /// The host's [`Grants`](crate::Grants) for these settings, with `dir` (where the caller
     /// put the directory `self.dir` names: a fixture's copy, a plugin's host directory)
-    /// preopened at [`GUEST_DIR`].
-    pub fn to_grants(&self, dir: Option<std::path::PathBuf>, writable: bool) -> crate::Grants {
+    /// preopened at [`GUEST_DIR`], and the defaults of `whom` for what the table leaves out.
+    pub fn to_grants(&self, dir: Option<std::path::PathBuf>, whom: GrantsFor) -> crate::Grants {
+        let (clock, random, writable) = match whom {
+            GrantsFor::Fixture => (Clock::default(), Random::default(), true),
+            GrantsFor::Plugin => (Clock::Real, Random::Real, false),
+        };
         crate::Grants {
             args: self.args.clone(),
             env: self.env.clone(),
             stdin: self.stdin.clone(),
-            clock: self.clock.unwrap_or_default(),
-            random: self.random_seed.unwrap_or_default(),
+            clock: self.clock.unwrap_or(clock),
+            random: self.random_seed.unwrap_or(random),
             dir: dir.map(|host| crate::GrantedDir {
                 host,
                 guest: GUEST_DIR.to_string(),
@@ -176,7 +191,7 @@ mod tests {
 
     fn wasi(text: &str) -> Result<crate::Grants, String> {
         toml::from_str::<Wasi>(text)
-            .map(|f| f.wasi.to_grants(None, false))
+            .map(|f| f.wasi.to_grants(None, GrantsFor::Fixture))
             .map_err(|e| e.to_string())
     }
 

@@ -79,6 +79,8 @@ pub struct LoadedComponent {
     pub provenance: Provenance,
     pre: InstancePre<HostState>,
     scripted: Vec<String>,
+    /// The plugin API version the component imports, checked at load.
+    plugin_api: Option<(&'static World, String)>,
 }
 
 impl LoadedComponent {
@@ -109,6 +111,7 @@ impl LoadedComponent {
         Ok(plugin_api::compat::plugin_world(
             self.component.engine(),
             &self.component,
+            self.plugin_api.clone(),
         )?)
     }
 }
@@ -258,7 +261,7 @@ impl Host {
         };
         // A component built for a plugin API version this host does not run is named as such,
         // before the linker would refuse it with a message about one of its imports.
-        plugin_api::compat::imported_world(&self.engine, &component)
+        let plugin_api = plugin_api::compat::imported_world(&self.engine, &component)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?;
         // Imports beyond WASI and the plugin API are answered by each instance's script,
         // through functions defined for this component in a copy of the linker.
@@ -278,6 +281,7 @@ impl Host {
             provenance,
             pre,
             scripted,
+            plugin_api,
         });
         self.loaded_lock().insert(hash.to_string(), loaded.clone());
         Ok(loaded)

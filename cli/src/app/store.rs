@@ -23,10 +23,8 @@ use wasmtime::component::Val;
 use super::arguments::{self, ArgumentInfo, ArgumentKind};
 use super::producers;
 use witness_host::cache::hash::sha256_hex;
-use witness_host::config::{LimitOverrides, WasiGrants};
-use witness_host::{
-    CallOutcome, Clock, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput, Random,
-};
+use witness_host::config::{GrantsFor, LimitOverrides, WasiGrants};
+use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput};
 
 /// Names a plugin cannot take: the application's own subcommands.
 pub const BUILT_IN: [&str; 7] = [
@@ -219,8 +217,12 @@ impl PluginStore {
                 )
             }
         };
-        let mut manifest = manifest_from(&info, producers::language(&bytes), sha256_hex(&bytes))?;
-        manifest.world = world.built_for;
+        let manifest = manifest_from(
+            &info,
+            producers::language(&bytes),
+            sha256_hex(&bytes),
+            world.built_for,
+        )?;
         check_manifest(&manifest).with_context(|| format!("cannot install {}", wasm.display()))?;
 
         let _lock = self.lock()?;
@@ -302,9 +304,7 @@ impl PluginStore {
         let dir = entry.wasi.dir.as_ref().map(PathBuf::from);
         // An installed plugin does real work: it gets the host's clocks and secure random
         // source unless its config fixes them (`clock = "…"`, `random-seed = N`).
-        let mut grants = entry.wasi.to_grants(dir, false);
-        grants.clock = entry.wasi.clock.unwrap_or(Clock::Real);
-        grants.random = entry.wasi.random_seed.unwrap_or(Random::Real);
+        let grants = entry.wasi.to_grants(dir, GrantsFor::Plugin);
         Ok(InstanceSettings {
             config: entry.config,
             grants,
@@ -403,7 +403,7 @@ fn check_name(name: &str) -> Result<()> {
 }
 
 /// Reads the `plugin-info` record `info()` returned.
-fn manifest_from(info: &Val, language: String, sha256: String) -> Result<Manifest> {
+fn manifest_from(info: &Val, language: String, sha256: String, world: String) -> Result<Manifest> {
     let Val::Record(fields) = info else {
         bail!("info() did not return a record");
     };
@@ -450,7 +450,7 @@ fn manifest_from(info: &Val, language: String, sha256: String) -> Result<Manifes
         summary: text("summary")?,
         language,
         sha256,
-        world: first_world(),
+        world,
         commands,
     })
 }

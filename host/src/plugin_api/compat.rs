@@ -63,11 +63,6 @@ impl World {
         };
         same_line && version.pre.is_empty() && self.version.pre.is_empty()
     }
-
-    /// The names of the functions this world exports (`info`, `run`).
-    pub fn export_names(&self) -> Vec<&str> {
-        self.exports.iter().map(|f| f.name.as_str()).collect()
-    }
 }
 
 /// Every plugin API version this host runs, oldest first.
@@ -293,14 +288,15 @@ pub struct PluginApi {
     pub built_for: String,
 }
 
-/// The plugin API version `component` implements: the one it imports, whose exports it must
-/// have, or, importing nothing of the API, the newest whose exports it has. The error names
-/// the first item that does not fit (against the newest world, when none fits).
+/// The plugin API version `component` implements, given what [`imported_world`] found: the
+/// version it imports, whose exports it must have, or, importing nothing of the API, the
+/// newest whose exports it has. The error names the first item that does not fit (against
+/// the newest world, when none fits).
 pub fn plugin_world(
     engine: &Engine,
     component: &Component,
+    imported: Option<(&'static World, String)>,
 ) -> Result<PluginApi, IncompatiblePlugin> {
-    let imported = imported_world(engine, component)?;
     let exports: BTreeMap<String, ComponentFunc> = component
         .component_type()
         .exports(engine)
@@ -504,7 +500,8 @@ mod tests {
         let versions: Vec<String> = worlds().iter().map(|w| w.version.to_string()).collect();
         assert_eq!(versions, ["0.1.0", "0.2.0"]);
         let [v1, v2] = worlds() else { panic!() };
-        assert_eq!(v1.export_names(), ["info", "run"]);
+        let names: Vec<&str> = v1.exports.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["info", "run"]);
         assert!(v2.accepts(&Version::new(0, 2, 7)));
         assert!(!v2.accepts(&Version::new(0, 3, 0)));
         assert!(!v1.accepts(&Version::new(0, 2, 0)));
