@@ -460,9 +460,46 @@ pub fn type_name(ty: &Type) -> String {
     }
 }
 
+/// Whether `wanted`, an interface as a fixture or a call writes it, names `actual`, one the
+/// component exports or imports: the same name, or `actual` with a version `wanted` leaves
+/// out (`my:pkg/iface` names `my:pkg/iface@1.2.3`).
+pub(crate) fn names_interface(wanted: &str, actual: &str) -> bool {
+    wanted == actual
+        || actual
+            .split_once('@')
+            .is_some_and(|(unversioned, _)| unversioned == wanted)
+}
+
+/// The one of `available` that `wanted` names: itself, or else its only version (two
+/// versions of it make an unversioned name ambiguous).
+pub(crate) fn resolve_interface<'a>(wanted: &str, available: &'a [String]) -> Option<&'a str> {
+    if let Some(exact) = available.iter().find(|name| *name == wanted) {
+        return Some(exact);
+    }
+    let mut versions = available
+        .iter()
+        .filter(|name| names_interface(wanted, name));
+    match (versions.next(), versions.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unversioned_interface_names_its_only_version() {
+        let one = ["a:b/c@0.1.0".to_string(), "a:b/d".to_string()];
+        assert_eq!(resolve_interface("a:b/c", &one), Some("a:b/c@0.1.0"));
+        assert_eq!(resolve_interface("a:b/d", &one), Some("a:b/d"));
+        assert_eq!(resolve_interface("a:b/e", &one), None);
+        let two = ["a:b/c@0.1.0".to_string(), "a:b/c@0.2.0".to_string()];
+        assert_eq!(resolve_interface("a:b/c", &two), None);
+        assert_eq!(resolve_interface("a:b/c@0.2.0", &two), Some("a:b/c@0.2.0"));
+        assert!(!names_interface("a:b/c", "a:b/cd@1"));
+    }
 
     #[test]
     fn a_call_that_does_not_parse_is_a_syntax_error() {

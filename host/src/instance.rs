@@ -377,19 +377,8 @@ impl PluginInstance {
                 let interfaces = self.export_names(None, |item| {
                     matches!(item, ComponentItem::ComponentInstance(_))
                 });
-                // `my:pkg/iface` names `my:pkg/iface@1.2.3` too, where only one version is
-                // exported.
-                let mut versions = interfaces.iter().filter(|name| {
-                    name.split_once('@')
-                        .is_some_and(|(unversioned, _)| unversioned == iface)
-                });
-                let exported = match (interfaces.iter().any(|n| n == iface), versions.next()) {
-                    (true, _) => Some(iface.to_string()),
-                    (false, Some(only)) if versions.next().is_none() => Some(only.clone()),
-                    _ => None,
-                };
-                let index = exported
-                    .and_then(|name| self.instance.get_export_index(&mut self.store, None, &name));
+                let index = super::call::resolve_interface(iface, &interfaces)
+                    .and_then(|name| self.instance.get_export_index(&mut self.store, None, name));
                 Some(index.ok_or_else(|| CallError::NoSuchInterface {
                     interface: iface.to_string(),
                     available: interfaces.clone(),
@@ -437,18 +426,20 @@ impl PluginInstance {
             .collect();
         let items = match interface {
             None => top,
-            Some(iface) => match top.into_iter().find(|(name, _)| {
-                name == iface
-                    || name
-                        .split_once('@')
-                        .is_some_and(|(unversioned, _)| unversioned == iface)
-            }) {
-                Some((_, ComponentItem::ComponentInstance(inst))) => inst
-                    .exports(engine)
-                    .map(|(name, item)| (name.to_string(), item.ty))
-                    .collect(),
-                _ => Vec::new(),
-            },
+            Some(iface) => {
+                let names: Vec<String> = top.iter().map(|(name, _)| name.clone()).collect();
+                let resolved = super::call::resolve_interface(iface, &names);
+                match top
+                    .into_iter()
+                    .find(|(name, _)| Some(name.as_str()) == resolved)
+                {
+                    Some((_, ComponentItem::ComponentInstance(inst))) => inst
+                        .exports(engine)
+                        .map(|(name, item)| (name.to_string(), item.ty))
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            }
         };
         items
             .into_iter()

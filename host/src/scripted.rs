@@ -161,15 +161,6 @@ fn provided_by_host(interface: &str) -> bool {
     interface.starts_with("wasi:") || interface.starts_with("witness:plugin/")
 }
 
-/// Whether the script's `interface` names the component's `import` (which may carry a
-/// version the script leaves out).
-fn same_interface(script: &str, import: &str) -> bool {
-    script == import
-        || import
-            .split_once('@')
-            .is_some_and(|(name, _)| name == script)
-}
-
 /// A function the component imports that the host does not provide.
 #[derive(Debug, Clone)]
 struct ImportedFunc {
@@ -400,7 +391,9 @@ impl Script {
                 (f.function == entry.function || crate::call_name(&f.function) == entry.function)
                     && match (&entry.interface, &f.interface) {
                         (None, None) => true,
-                        (Some(script), Some(import)) => same_interface(script, import),
+                        (Some(script), Some(import)) => {
+                            crate::call::names_interface(script, import)
+                        }
                         _ => false,
                     }
             });
