@@ -136,7 +136,7 @@ fn coverage(fixture: &Fixture, paths: &ProjectPaths) -> Coverage {
             return coverage;
         }
     };
-    let mut touched: Vec<String> = file.properties().map(|(_, p)| p.qualified()).collect();
+    let mut touched: Vec<String> = file.properties().map(|(_, _, p)| p.qualified()).collect();
     for call in &file.calls {
         // A call that does not parse touches nothing; its trial reports it.
         if let Ok(parsed) = witness_host::parse_call(&call.invoke) {

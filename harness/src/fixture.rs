@@ -110,10 +110,12 @@ pub struct FixtureFile {
 
 impl FixtureFile {
     /// Every property of the fixture: the `[[roundtrip]]` entries, then the `[[agree]]`
-    /// entries, each with its kind.
-    pub fn properties(&self) -> impl Iterator<Item = (PropertyKind, &PropertySpec)> {
-        let roundtrips = self.roundtrips.iter().map(|p| (PropertyKind::Roundtrip, p));
-        roundtrips.chain(self.agrees.iter().map(|p| (PropertyKind::Agree, p)))
+    /// entries, each with its kind and its position among the entries of that kind.
+    pub fn properties(&self) -> impl Iterator<Item = (PropertyKind, usize, &PropertySpec)> {
+        let roundtrips = self.roundtrips.iter().enumerate();
+        let agrees = self.agrees.iter().enumerate();
+        (roundtrips.map(|(i, p)| (PropertyKind::Roundtrip, i, p)))
+            .chain(agrees.map(|(i, p)| (PropertyKind::Agree, i, p)))
     }
 }
 

@@ -309,15 +309,16 @@ pub fn run(
             .map_err(|reason| bad(format!("no input could be generated: {reason}")))?;
         let args = tree.current();
         let record = lane.call(name, interface, &args)?;
+        // A passing roundtrip case is not shown anywhere: its text is made only when needed.
+        if kind == PropertyKind::Roundtrip && returns_its_argument(&args, &record) {
+            continue;
+        }
         let outcome = CaseOutcome {
             call: call_text(name, &args),
             outcome: outcome_text(&record),
         };
         if kind == PropertyKind::Agree {
             outcomes.push(outcome);
-            continue;
-        }
-        if returns_its_argument(&args, &record) {
             continue;
         }
         let shrunk = generate::shrink(

@@ -17,7 +17,7 @@ use crate::error::{
     AgreeDiffers, FailureContext, FixtureFileError, Mismatch, RoundtripFailed, SharedError,
     TrialError, TrialFailure,
 };
-use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence, PropertyKind};
+use crate::fixture::{self, Fixture, FixtureFile, KnownDivergence};
 use crate::handles::Handles;
 use crate::language::{self, Language};
 use crate::outcome::{self, CallReport};
@@ -500,12 +500,7 @@ impl Session {
         let detail = outcome::render_detail(&reports);
         notes.detail = (!detail.is_empty()).then_some(detail);
         let mut properties = Vec::new();
-        let entries = (file.roundtrips.iter().enumerate())
-            .map(|(i, spec)| (PropertyKind::Roundtrip, i, spec))
-            .chain(
-                (file.agrees.iter().enumerate()).map(|(i, spec)| (PropertyKind::Agree, i, spec)),
-            );
-        for (kind, index, spec) in entries {
+        for (kind, index, spec) in file.properties() {
             let settings = &self.options.properties;
             properties.push(property::run(kind, index, spec, settings, &mut lane)?);
         }
