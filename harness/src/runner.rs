@@ -453,7 +453,15 @@ impl Session {
             let by = format!("[[call]] #{}", i + 1);
             let instance = lane.instance()?;
             handles.learn(instance, interface);
-            let dropped = drop_target(call).filter(|name| handles.is_bound(name));
+            // `drop(name)` drops a bound handle; it is the guest's own `drop` only where the
+            // guest exports one and the name is no handle, so a misspelt name is named.
+            let dropped = drop_target(call).filter(|name| {
+                handles.is_bound(name)
+                    || !instance
+                        .exported_functions(interface)
+                        .iter()
+                        .any(|f| f == "drop")
+            });
             let record = match dropped {
                 Some(name) => {
                     let handle = handles

@@ -120,6 +120,7 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
         "res-dropped",
         &[new(), call("drop(c)", ""), call("counter.get(c)", "")],
     );
+    fixture(&scratch, "res-drop-unbound", &[new(), call("drop(d)", "")]);
     fixture(
         &scratch,
         "res-moved",
@@ -170,6 +171,12 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
         }
         other => panic!("{other:?}"),
     }
+    // The guest exports no `drop` of its own: a name that is no handle is named as such.
+    let m = message(&results, "res-drop-unbound::rust");
+    assert!(
+        m.contains("[[call]] #2 `drop(d)`: `d` is not a bound handle"),
+        "{m}"
+    );
     let m = message(&results, "res-wrong-type::rust");
     assert!(
         m.contains("[[call]] #3") && m.contains("`b` is a blob#1, where a counter is expected"),
