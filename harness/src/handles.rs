@@ -8,11 +8,10 @@
 //! resource type, is an error naming the name and what became of it.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use wasmtime::component::{ResourceAny, ResourceType, Type, Val};
 use witness_host::PluginInstance;
-use witness_host::value::to_wave;
+use witness_host::value::{handles_in, to_wave_with};
 
 /// What became of a bound name.
 #[derive(Debug, Clone)]
@@ -145,8 +144,7 @@ impl Handles {
     /// Numbers the handles in `value` that are new, and returns its text with each handle
     /// shown as its label, or `None` where it holds no handle (WAVE shows it as it is).
     pub fn show(&mut self, value: &Val) -> Option<String> {
-        let mut handles = Vec::new();
-        collect(value, &mut handles);
+        let handles = handles_in(value);
         if handles.is_empty() {
             return None;
         }
@@ -197,51 +195,8 @@ impl Handles {
                 .find(|(known, _)| known == handle)
                 .map_or_else(|| "resource#?".to_string(), |(_, label)| label.clone())
         };
-        show(value, &label)
+        to_wave_with(value, &label)
     }
-}
-
-/// Every handle in `value`, in order.
-fn collect(value: &Val, out: &mut Vec<ResourceAny>) {
-    match value {
-        Val::Resource(handle) => out.push(*handle),
-        Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
-            items.iter().for_each(|v| collect(v, out))
-        }
-        Val::Record(fields) => fields.iter().for_each(|(_, v)| collect(v, out)),
-        Val::Variant(_, Some(v)) | Val::Option(Some(v)) => collect(v, out),
-        Val::Result(Ok(Some(v)) | Err(Some(v))) => collect(v, out),
-        _ => {}
-    }
-}
-
-/// `value` as WAVE, with each handle as `label` says.
-fn show(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> String {
-    let list = |items: &[Val]| {
-        let shown: Vec<String> = items.iter().map(|v| show(v, label)).collect();
-        shown.join(", ")
-    };
-    let mut out = String::new();
-    match value {
-        Val::Resource(handle) => out = label(handle),
-        Val::List(items) | Val::FixedLengthList(items) => out = format!("[{}]", list(items)),
-        Val::Tuple(items) => out = format!("({})", list(items)),
-        Val::Record(fields) => {
-            let shown: Vec<String> = fields
-                .iter()
-                .map(|(name, v)| format!("{name}: {}", show(v, label)))
-                .collect();
-            out = format!("{{{}}}", shown.join(", "));
-        }
-        Val::Variant(name, Some(v)) => out = format!("{name}({})", show(v, label)),
-        Val::Option(Some(v)) => out = format!("some({})", show(v, label)),
-        Val::Result(Ok(Some(v))) => out = format!("ok({})", show(v, label)),
-        Val::Result(Err(Some(v))) => out = format!("err({})", show(v, label)),
-        other => {
-            write!(out, "{}", to_wave(other)).ok();
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -251,7 +206,7 @@ mod tests {
     #[test]
     fn values_without_handles_show_as_wave() {
         let value = Val::Tuple(vec![Val::U32(1), Val::String("a".into())]);
-        assert_eq!(show(&value, &|_| unreachable!()), "(1, \"a\")");
+        assert_eq!(to_wave_with(&value, &|_| unreachable!()), "(1, \"a\")");
         let mut handles = Handles::default();
         assert_eq!(handles.show(&value), None);
         assert!(handles.bind("c", Some(&Val::U32(1))).is_err());

@@ -209,3 +209,39 @@ fn handles_pass_between_calls_and_every_misuse_names_its_call() {
         "{m}"
     );
 }
+
+#[test]
+fn handles_inside_an_import_argument_show_as_labels_and_owned_ones_go_back_to_the_host() {
+    let scratch = Scratch::new();
+    let wit = "package selftest:nest;\n\ninterface store {\n    resource blob {\n        \
+               constructor();\n    }\n    give: func(items: list<blob>);\n    \
+               lend: func(item: option<borrow<blob>>);\n}\n\nworld w {\n    import store;\n    \
+               export run: func();\n}\n";
+    let guest = "use selftest::nest::store::{Blob, give, lend};\n\nstruct W;\n\n\
+                 impl Guest for W {\n    fn run() {\n        let a = Blob::new();\n        \
+                 lend(Some(&a));\n        let b = Blob::new();\n        give(vec![a, b]);\n    }\n}\n\n\
+                 export!(W);\n";
+    scratch.rust_fixture(
+        "nested-host-handles",
+        wit,
+        guest,
+        "w",
+        "[[call]]\ninvoke = \"run()\"\n",
+    );
+    // Both blobs are given back as `own` inside a list: neither is reported as never dropped.
+    shared_snapshot(
+        &scratch,
+        "nested-host-handles",
+        "call run()\n  result: (none)\n  host: selftest:nest/store.blob.new() -> blob#1\n  \
+         host: selftest:nest/store.lend(some(blob#1))\n  \
+         host: selftest:nest/store.blob.new() -> blob#2\n  \
+         host: selftest:nest/store.give([blob#1, blob#2])\n",
+    );
+    let results = scratch.run();
+    let status = &results[0].1;
+    assert!(
+        matches!(status, TrialStatus::Passed),
+        "{}",
+        scratch.rendered(&results, "nested-host-handles::rust")
+    );
+}

@@ -324,17 +324,21 @@ fn show_argument(
     store: &mut StoreContextMut<'_, HostState>,
     value: &Val,
 ) -> wasmtime::Result<String> {
-    let Val::Resource(handle) = value else {
-        return Ok(to_wave(value));
-    };
-    let owned = handle.owned();
-    let dynamic = handle.try_into_resource_dynamic(&mut *store)?;
-    let script = &mut store.data_mut().script;
-    let label = script.label(dynamic.ty(), dynamic.rep());
-    if owned {
-        script.dropped(dynamic.ty(), dynamic.rep());
+    let mut labels = Vec::new();
+    for handle in crate::value::handles_in(value) {
+        let dynamic = handle.try_into_resource_dynamic(&mut *store)?;
+        let script = &mut store.data_mut().script;
+        labels.push((handle, script.label(dynamic.ty(), dynamic.rep())));
+        if handle.owned() {
+            script.dropped(dynamic.ty(), dynamic.rep());
+        }
     }
-    Ok(label)
+    Ok(crate::value::to_wave_with(value, &|handle| {
+        labels
+            .iter()
+            .find(|(known, _)| known == handle)
+            .map_or_else(|| "resource#?".to_string(), |(_, label)| label.clone())
+    }))
 }
 
 /// Which import a call is for.

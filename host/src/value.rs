@@ -1,11 +1,67 @@
 //! Component values as the harness compares them: `expect` against what a call returned,
 //! as values rather than as text (flags as sets, floats by value, NaN equal to NaN).
 
-use wasmtime::component::{Type, Val};
+use wasmtime::component::{ResourceAny, Type, Val};
 
-/// A value's WAVE text; values WAVE cannot write (resources, streams) as their debug form.
+/// A value's WAVE text; values WAVE cannot write (resources, streams) as their debug form,
+/// also inside a list, record or other value ([`to_wave_with`] names handles better).
 pub fn to_wave(value: &Val) -> String {
+    to_wave_with(value, &|handle| format!("{handle:?}"))
+}
+
+/// WAVE's own text of a value, or its debug form where WAVE cannot write it.
+fn plain_wave(value: &Val) -> String {
     value.to_wave().unwrap_or_else(|_| format!("{value:?}"))
+}
+
+/// Every resource handle in `value`, at any depth, in order.
+pub fn handles_in(value: &Val) -> Vec<ResourceAny> {
+    fn collect(value: &Val, out: &mut Vec<ResourceAny>) {
+        match value {
+            Val::Resource(handle) => out.push(*handle),
+            Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+                items.iter().for_each(|v| collect(v, out))
+            }
+            Val::Record(fields) => fields.iter().for_each(|(_, v)| collect(v, out)),
+            Val::Variant(_, Some(v)) | Val::Option(Some(v)) => collect(v, out),
+            Val::Result(Ok(Some(v)) | Err(Some(v))) => collect(v, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    collect(value, &mut out);
+    out
+}
+
+/// `value` as WAVE, with each resource handle, at any depth, as `label` says (WAVE itself
+/// has no handles: its writer panics on one).
+pub fn to_wave_with(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> String {
+    // WAVE writes a value without handles itself; only the way down to a handle is written
+    // here.
+    if handles_in(value).is_empty() {
+        return plain_wave(value);
+    }
+    let list = |items: &[Val]| {
+        let shown: Vec<String> = items.iter().map(|v| to_wave_with(v, label)).collect();
+        shown.join(", ")
+    };
+    match value {
+        Val::Resource(handle) => label(handle),
+        Val::List(items) | Val::FixedLengthList(items) => format!("[{}]", list(items)),
+        Val::Tuple(items) => format!("({})", list(items)),
+        Val::Record(fields) => {
+            let shown: Vec<String> = fields
+                .iter()
+                .map(|(name, v)| format!("{name}: {}", to_wave_with(v, label)))
+                .collect();
+            format!("{{{}}}", shown.join(", "))
+        }
+        Val::Variant(name, Some(v)) => format!("{name}({})", to_wave_with(v, label)),
+        Val::Option(Some(v)) => format!("some({})", to_wave_with(v, label)),
+        Val::Result(Ok(Some(v))) => format!("ok({})", to_wave_with(v, label)),
+        Val::Result(Err(Some(v))) => format!("err({})", to_wave_with(v, label)),
+        other => plain_wave(other),
+    }
 }
 
 /// Parses `expect` as a WAVE value of type `ty`.
