@@ -243,6 +243,8 @@ struct Integer {
     ty: Type,
     min: i128,
     max: i128,
+    /// [`Integer::edges_of`] the range, once.
+    edges: std::sync::Arc<[i128]>,
 }
 
 impl Integer {
@@ -261,19 +263,22 @@ impl Integer {
             ty: ty.clone(),
             min,
             max,
+            edges: Self::edges_of(min, max).into(),
         }
     }
 
     /// 0, ±1, min, max, min + 1, max − 1, and the powers of two where sign bits and
     /// double-precision integers end (2^7, 2^15, 2^31, 2^32, 2^53, 2^63 and one below each,
-    /// with their negatives), those that fit the type.
-    fn edges(&self) -> Vec<i128> {
-        let mut edges = vec![0, 1, -1, self.min, self.max, self.min + 1, self.max - 1];
+    /// with their negatives), those within `min..=max`, each once, so that each is drawn as
+    /// often as the others.
+    fn edges_of(min: i128, max: i128) -> Vec<i128> {
+        let mut edges = vec![0, 1, -1, min, max, min + 1, max - 1];
         for bits in [7, 8, 15, 16, 31, 32, 53, 63] {
             let power: i128 = 1 << bits;
             edges.extend([power, power - 1, -power, -power + 1]);
         }
-        edges.retain(|v| (self.min..=self.max).contains(v));
+        edges.retain(|v| (min..=max).contains(v));
+        edges.sort_unstable();
         edges.dedup();
         edges
     }
@@ -300,8 +305,7 @@ impl Strategy for Integer {
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         let rng = runner.rng();
         let start = if rng.random_ratio(1, 4) {
-            let edges = self.edges();
-            edges[rng.random_range(0..edges.len())]
+            self.edges[rng.random_range(0..self.edges.len())]
         } else {
             rng.random_range(self.min..=self.max)
         };
@@ -422,6 +426,14 @@ mod tests {
             .collect();
         assert!(s8s.contains(&-128) && s8s.contains(&127) && s8s.contains(&-1));
         assert!(s8s.iter().all(|v| (-128..=127).contains(v)));
+    }
+
+    #[test]
+    fn each_edge_of_an_integer_type_is_listed_once() {
+        let u8s = Integer::of(&Type::U8).edges;
+        assert_eq!(*u8s, [0, 1, 127, 128, 254, 255]);
+        let s8s = Integer::of(&Type::S8).edges;
+        assert_eq!(*s8s, [-128, -127, -1, 0, 1, 126, 127]);
     }
 
     #[test]
