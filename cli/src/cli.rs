@@ -96,6 +96,34 @@ pub enum CliCommand {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Show each pending snapshot (a `.snap.new` a run proposed) with its diff, and accept,
+    /// reject or skip it.
+    ///
+    /// Works in any project, with or without a Cargo workspace; reads the answers from
+    /// stdin (a accept, r reject, s skip, q quit).
+    Review {
+        /// The project whose fixtures/ to review (default: as for `run`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Only these fixtures, by directory name.
+        fixtures: Vec<String>,
+    },
+    /// Accept every pending snapshot: each `.snap.new` becomes the fixture's snapshot.
+    Accept {
+        /// The project whose fixtures/ to accept (default: as for `run`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Only these fixtures, by directory name.
+        fixtures: Vec<String>,
+    },
+    /// Reject every pending snapshot: each `.snap.new` is deleted.
+    Reject {
+        /// The project whose fixtures/ to reject (default: as for `run`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Only these fixtures, by directory name.
+        fixtures: Vec<String>,
+    },
     /// Measure cold and warm runs of the matrix, compile, instantiate and call times, and
     /// print the figures.
     Bench {
@@ -110,6 +138,9 @@ pub enum CliCommand {
         action: PluginAction,
     },
     /// Run one WAVE call (`name(args…)`) against a component and print its result and output.
+    ///
+    /// With `--fixture DIR`, the call is made as that fixture's trials make it: its
+    /// [[import]] answers, [config], [wasi] grants and [limits].
     Call {
         /// The component (.wasm).
         component: PathBuf,
@@ -197,6 +228,25 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             format,
             fixtures,
         } => run_matrix(lang, root, format, fixtures),
+        CliCommand::Review { root, fixtures } => {
+            let stdin = std::io::stdin();
+            crate::review::review(
+                &project_paths(root)?,
+                &fixtures,
+                &mut stdin.lock(),
+                &mut std::io::stdout(),
+            )
+        }
+        CliCommand::Accept { root, fixtures } => crate::review::decide_all(
+            &project_paths(root)?,
+            &fixtures,
+            crate::review::Decision::Accept,
+        ),
+        CliCommand::Reject { root, fixtures } => crate::review::decide_all(
+            &project_paths(root)?,
+            &fixtures,
+            crate::review::Decision::Reject,
+        ),
         CliCommand::Divergences { root } => {
             let paths = project_paths(root)?;
             print!("{}", witness_harness::divergences::report(&paths)?);
@@ -391,7 +441,19 @@ fn call_once(
         None => InstanceSettings::default(),
     };
     settings.config.extend(config);
-    let mut instance = host.instantiate(&loaded, &settings)?;
+    let mut instance = host.instantiate(&loaded, &settings).map_err(|e| {
+        let unanswered = matches!(
+            e.downcast_ref::<witness_host::ScriptError>(),
+            Some(witness_host::ScriptError::Unanswered { .. })
+        );
+        match (unanswered, fixture) {
+            (true, None) => e.context(
+                "this component imports functions that a fixture's [[import]] tables answer: \
+                 pass `--fixture DIR` to make the call as that fixture's trials do",
+            ),
+            _ => e,
+        }
+    })?;
     let record = instance.call(&call, interface)?;
     for line in &record.host_calls {
         eprintln!("host: {}", escape_controls(line));

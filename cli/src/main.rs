@@ -1,9 +1,10 @@
-//! The `witness` binary: the conformance matrix, one-off calls, the plugin application and
-//! benchmarks, over the [`witness_harness`] and [`witness_host`] libraries.
+//! The `witness` binary: the conformance matrix, reviewing its snapshots, one-off calls, the
+//! plugin application and benchmarks, over the [`witness_harness`] and [`witness_host`] libraries.
 
 mod app;
 mod bench;
 mod cli;
+mod review;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -84,6 +84,8 @@ pub enum BuildError {
 pub struct Mismatch {
     /// The call's 1-based position among the fixture's `[[call]]`s.
     pub call: usize,
+    /// The line of fixture.toml where the call's table begins.
+    pub line: Option<usize>,
     /// The WAVE call expression.
     pub invoke: String,
     /// The `expect` text, as WAVE (normalised where it parsed).
@@ -97,6 +99,9 @@ pub struct Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "fixture.toml:{line}: ")?;
+        }
         write!(f, "[[call]] #{} `{}`: ", self.call, self.invoke)?;
         match &self.problem {
             Some(problem) => write!(f, "{problem}"),
@@ -108,42 +113,77 @@ impl fmt::Display for Mismatch {
 /// How an outcome disagrees with a snapshot.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SnapshotError {
-    /// The outcome differs from the stored snapshot; insta wrote the new one beside it.
-    #[error(
-        "outcome differs from the snapshot {}:\n{diff}\nto accept the new outcome: {accept}",
-        path.display()
-    )]
+    /// The outcome differs from the stored snapshot.
+    #[error("outcome differs from the snapshot {}:\n{diff}\n{accept}", path.display())]
     Differs {
         /// The snapshot file.
         path: PathBuf,
         /// A unified diff, snapshot first.
         diff: String,
-        /// The commands that accept the new outcome.
+        /// Who gave the new outcome, what was written, and how to accept it (or why
+        /// nothing is proposed).
         accept: String,
     },
-    /// There is no snapshot yet.
-    #[error("no snapshot yet at {}; the outcome is:\n{}\nto accept it: {accept}", path.display(), crate::outcome::indent(outcome))]
+    /// There is no snapshot yet; the languages of this run that write the shared snapshot
+    /// agree on the outcome (or it is a language's own snapshot).
+    #[error(
+        "no snapshot yet at {}; {} the outcome:\n{}\n{accept}",
+        path.display(),
+        agreed_on(agreed),
+        crate::outcome::indent(outcome)
+    )]
     Missing {
         /// Where the snapshot goes.
         path: PathBuf,
         /// The outcome text.
         outcome: String,
-        /// The commands that accept it.
+        /// The languages of this run that gave it.
+        agreed: Vec<Language>,
+        /// What was written, and the commands that accept it.
         accept: String,
     },
-    /// Another language of the fixture matched the snapshot in this run, and this one
-    /// differs from it.
+    /// This language's outcome differs from the snapshot, and other languages of this run
+    /// match the snapshot: this language is the one that changed.
     #[error(
-        "{language} disagrees with {other}, which matched {} in this run:\n{diff}",
-        path.display()
+        "{language} differs from the snapshot {}, which {} in this run:\n{diff}\nfix the \
+         guest, or write the difference down ([[known-divergence]] for a toolchain's bug, \
+         [own-snapshot] for a language's own wording)",
+        path.display(),
+        match others.len() { 1 => format!("{} matches", list_languages(others)), _ => format!("{} match", list_languages(others)) }
     )]
     DisagreesWith {
         /// This trial's language.
         language: Language,
-        /// The language that matched first.
-        other: Language,
+        /// The languages that match the snapshot.
+        others: Vec<Language>,
         /// The snapshot file.
         path: PathBuf,
+        /// A unified diff, the snapshot first.
+        diff: String,
+    },
+    /// The languages of this run give different outcomes, and none matches a snapshot:
+    /// nothing is proposed until they agree.
+    #[error(
+        "{}, and the languages of this run disagree ({}), so nothing was written; {language} \
+         against {against}:\n{diff}\nfix the guest that is wrong, or write the difference down \
+         ([[known-divergence]] or [own-snapshot]), then run the fixture again",
+        match stored {
+            true => format!("the outcome differs from the snapshot {}, which no language of this run matches", path.display()),
+            false => format!("there is no snapshot yet at {}", path.display()),
+        },
+        groups.iter().map(|g| format!("{} {}", list_languages(g), if g.len() == 1 { "gives one outcome" } else { "give one outcome" })).collect::<Vec<_>>().join("; ")
+    )]
+    LanguagesDisagree {
+        /// This trial's language.
+        language: Language,
+        /// The languages by the outcome they gave, this language's group first.
+        groups: Vec<Vec<Language>>,
+        /// The language this one is shown against.
+        against: Language,
+        /// The snapshot file.
+        path: PathBuf,
+        /// Whether a snapshot exists (which none of them matches).
+        stored: bool,
         /// A unified diff, the other language first.
         diff: String,
     },
@@ -161,6 +201,14 @@ pub enum SnapshotError {
         /// The shared snapshot.
         path: PathBuf,
     },
+    /// A snapshot (or its pending proposal) could not be written or removed.
+    #[error("failed to write {}: {message}", path.display())]
+    Unwritable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// A language with its own snapshot gives the shared outcome again.
     #[error(
         "{language} now agrees with the shared snapshot {}; remove `{language} = ...` from \
@@ -176,6 +224,24 @@ pub enum SnapshotError {
         /// The fixture.toml that lists it.
         fixture_file: PathBuf,
     },
+}
+
+/// `rust`, `rust and js`, `rust, js and python`.
+pub fn list_languages(languages: &[Language]) -> String {
+    let names: Vec<&str> = languages.iter().map(|l| l.name()).collect();
+    match names.split_last() {
+        None => "no language".to_string(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// `rust gives`, `rust and js agree on`: who gave an outcome.
+fn agreed_on(languages: &[Language]) -> String {
+    match languages.len() {
+        0 | 1 => format!("{} gives", list_languages(languages)),
+        _ => format!("{} agree on", list_languages(languages)),
+    }
 }
 
 /// Why a trial failed.
@@ -279,8 +345,10 @@ impl TrialError {
             TrialError::Snapshot(SnapshotError::Differs { .. }) => "snapshot-differs",
             TrialError::Snapshot(SnapshotError::Missing { .. }) => "snapshot-missing",
             TrialError::Snapshot(SnapshotError::DisagreesWith { .. }) => "languages-disagree",
+            TrialError::Snapshot(SnapshotError::LanguagesDisagree { .. }) => "languages-disagree",
             TrialError::Snapshot(SnapshotError::OwnSnapshotAgrees { .. }) => "own-snapshot-agrees",
             TrialError::Snapshot(SnapshotError::NoSharedSnapshot { .. }) => "no-shared-snapshot",
+            TrialError::Snapshot(SnapshotError::Unwritable { .. }) => "io",
             TrialError::KnownDivergenceGone { .. } => "known-divergence-gone",
             TrialError::RoundtripFailed(_) => "roundtrip-failed",
             TrialError::AgreeDiffers(_) => "agree-differs",
@@ -339,8 +407,12 @@ pub struct RoundtripFailed {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
     "[[agree]] `{function}`: {language} differs from {other}, first at case {case} of {cases} \
-     (seed {seed}):\n  {call}\n    {other}: {other_outcome}\n    {language}: {outcome}\n  run \
-     it: {run_it}\n  replay the inputs: {replay}"
+     (seed {seed}):\n{}  first differing case: {call}\n    {other}: {other_outcome}\n    \
+     {language}: {outcome}\n  run it: {run_it}\n  replay the inputs: {replay}",
+    shrunk.as_ref().map(|s| format!(
+        "  shrunk ({} steps) to: {}\n    {other}: {}\n    {language}: {}\n",
+        s.steps, s.call, s.other_outcome, s.outcome
+    )).unwrap_or_default()
 )]
 pub struct AgreeDiffers {
     /// The function, qualified.
@@ -361,10 +433,26 @@ pub struct AgreeDiffers {
     pub outcome: String,
     /// The other language's outcome.
     pub other_outcome: String,
-    /// The `witness call` line that makes the call.
+    /// The smallest input found where the two still differ, when shrinking found a smaller
+    /// one than the first.
+    pub shrunk: Option<ShrunkDisagreement>,
+    /// The `witness call` line that makes the smallest differing call.
     pub run_it: String,
     /// The command that reruns the trial with the same inputs.
     pub replay: String,
+}
+
+/// The smallest input where two languages' outcomes of an `[[agree]]` still differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShrunkDisagreement {
+    /// The call, as WAVE.
+    pub call: String,
+    /// This language's outcome.
+    pub outcome: String,
+    /// The other language's outcome.
+    pub other_outcome: String,
+    /// How many simpler inputs the shrink tried.
+    pub steps: usize,
 }
 
 /// Where to look when a trial failed: the files involved and the commands that rerun it.
@@ -378,8 +466,8 @@ pub struct FailureContext {
     pub component: Option<PathBuf>,
     /// The command that reruns just this trial.
     pub rerun: String,
-    /// A `witness call` line that runs the fixture's first call by hand, where there is a
-    /// component and a call.
+    /// A `witness call` line that runs the failing call by hand (the fixture's first call
+    /// when no one call is to blame), where this run built a component.
     pub one_call: Option<String>,
 }
 
@@ -387,8 +475,11 @@ pub struct FailureContext {
 /// backtraces and their stderr) that the shared snapshot leaves out.
 #[derive(Debug, Clone)]
 pub struct TrialFailure {
-    /// What went wrong.
+    /// What went wrong (the first failure).
     pub error: TrialError,
+    /// Every other failure of the trial: each failing call and property is reported, and
+    /// the trial fails once.
+    pub more: Vec<TrialError>,
     /// Where to look.
     pub context: FailureContext,
     /// The language-specific detail of the calls that ran, if there is any.
@@ -396,7 +487,40 @@ pub struct TrialFailure {
 }
 
 impl TrialFailure {
-    /// The human text: the trial, where to look, the error, then the detail.
+    /// A failure of `errors` (the first is [`TrialFailure::error`]); `None` when there is
+    /// none.
+    pub fn of(
+        mut errors: Vec<TrialError>,
+        context: FailureContext,
+        detail: Option<String>,
+    ) -> Option<Self> {
+        if errors.is_empty() {
+            return None;
+        }
+        let error = errors.remove(0);
+        Some(TrialFailure {
+            error,
+            more: errors,
+            context,
+            detail,
+        })
+    }
+
+    /// The first line of the first failure, and how many more there are: a summary for a
+    /// JUnit `message` attribute.
+    pub fn summary(&self) -> String {
+        match self.more.len() {
+            0 => self.error.summary(),
+            n => format!("{} (and {n} more)", self.error.summary()),
+        }
+    }
+
+    /// Every failure, the first first.
+    pub fn errors(&self) -> impl Iterator<Item = &TrialError> {
+        std::iter::once(&self.error).chain(&self.more)
+    }
+
+    /// The human text: the trial, where to look, each failure, then the detail.
     pub fn render(&self, fixture: &str, language: Language) -> String {
         use std::fmt::Write as _;
         let c = &self.context;
@@ -411,7 +535,17 @@ impl TrialFailure {
         if let Some(one_call) = &c.one_call {
             writeln!(text, "  one call: {one_call}").ok();
         }
-        writeln!(text, "\n{}", self.error).ok();
+        let count = 1 + self.more.len();
+        if count > 1 {
+            writeln!(text, "\n{count} failures:").ok();
+        }
+        for (i, error) in self.errors().enumerate() {
+            match count {
+                1 => writeln!(text, "\n{error}"),
+                _ => writeln!(text, "\n{}. {error}", i + 1),
+            }
+            .ok();
+        }
         if let Some(detail) = &self.detail {
             writeln!(
                 text,

@@ -19,7 +19,7 @@ use witness_host::cache::hash::Fingerprint;
 use witness_host::value::{to_wave, values_identical};
 use witness_host::{CallOutcome, CallRecord};
 
-use crate::error::{FixtureFileError, TrialError};
+use crate::error::{FixtureFileError, ShrunkDisagreement, TrialError};
 use crate::fixture::{PropertyKind, PropertySpec};
 use crate::generate::{self, call_text};
 
@@ -174,6 +174,8 @@ pub enum PropertyOutcome {
 pub struct PropertyReport {
     /// Roundtrip or agree.
     pub kind: PropertyKind,
+    /// The entry's position among the fixture's entries of its kind (0-based).
+    pub index: usize,
     /// The function, qualified as `[[known-divergence]]` names it.
     pub function: String,
     /// How many cases ran.
@@ -297,6 +299,7 @@ pub fn run(
     let mut runner = generate::runner(settings.seed, &function);
     let report = |outcome| PropertyReport {
         kind,
+        index,
         function: function.clone(),
         cases,
         seed: settings.seed,
@@ -350,6 +353,57 @@ pub fn run(
     }))
 }
 
+/// The smallest input where `this` and `other` (two languages' instance lanes) still give
+/// different outcomes for `[[agree]]` entry `spec`, starting from case `case` (1-based) of
+/// the inputs `settings` draws, which is where they first differed. `None` when the case
+/// no longer differs (a function with state between calls).
+pub fn shrink_disagreement(
+    spec: &PropertySpec,
+    case: usize,
+    settings: &PropertySettings,
+    this: &mut dyn Lane,
+    other: &mut dyn Lane,
+) -> Result<Option<ShrunkDisagreement>, TrialError> {
+    let name = spec.function.as_str();
+    let interface = spec.interface.as_deref();
+    this.renew();
+    other.renew();
+    let Ok(ty) = this.function_type(name, interface)? else {
+        return Ok(None);
+    };
+    let Ok(strategy) = generate::arguments(&ty) else {
+        return Ok(None);
+    };
+    // The inputs are drawn again, in order, up to the case that differed.
+    let mut runner = generate::runner(settings.seed, &spec.qualified());
+    let mut tree = None;
+    for _ in 0..case {
+        tree = strategy.new_tree(&mut runner).ok();
+    }
+    let Some(mut tree) = tree else {
+        return Ok(None);
+    };
+    let mut differ = |args: &Vec<Val>| -> Result<Option<ShrunkDisagreement>, TrialError> {
+        let mine = outcome_text(&this.call(name, interface, args)?);
+        let theirs = outcome_text(&other.call(name, interface, args)?);
+        Ok((mine != theirs).then(|| ShrunkDisagreement {
+            call: call_text(name, args),
+            outcome: mine,
+            other_outcome: theirs,
+            steps: 0,
+        }))
+    };
+    let first = tree.current();
+    let Some(found) = differ(&first)? else {
+        return Ok(None);
+    };
+    let shrunk = generate::shrink(&mut *tree, first, found, MAX_SHRINK_STEPS, differ)?;
+    Ok(Some(ShrunkDisagreement {
+        steps: shrunk.steps,
+        ..shrunk.outcome
+    }))
+}
+
 /// Whether a roundtrip call returned a value identical to its one argument.
 fn returns_its_argument(args: &[Val], record: &CallRecord) -> bool {
     match (&record.outcome, args) {
@@ -373,6 +427,7 @@ mod tests {
     fn blocks_say_what_held_without_the_seed() {
         let mut report = PropertyReport {
             kind: PropertyKind::Roundtrip,
+            index: 0,
             function: "roundtrip-u32".into(),
             cases: 256,
             seed: 9,
@@ -397,6 +452,7 @@ mod tests {
             .collect();
         let agree = PropertyReport {
             kind: PropertyKind::Agree,
+            index: 0,
             function: "f".into(),
             cases: 6,
             seed: 0,

@@ -229,7 +229,36 @@ fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
          println!(\"STDIO WORKS?\");\n        format!(\"Greetings {name}! I'm a WASI plugin!\")\n    \
          }\n}\nexport!(G);\n",
     );
-    // No insta files may be written by this check under CI; keep the scratch dir clean either way.
+    let pending = scratch
+        .fixtures()
+        .join("selftest-disagree/snapshots/selftest-disagree.snap.new");
+    // Python still matches the snapshot: Rust is the language that changed, and nothing
+    // is proposed.
+    let results = scratch.run_in(&[Language::Rust, Language::Python]);
+    match results
+        .iter()
+        .find(|(n, _)| n == "selftest-disagree::python")
+    {
+        Some((_, TrialStatus::Skipped(reason))) => eprintln!("python skipped: {reason}"),
+        _ => {
+            match &failure(&results, "selftest-disagree::rust").error {
+                TrialError::Snapshot(SnapshotError::DisagreesWith { others, diff, .. }) => {
+                    assert_eq!(others, &[Language::Python]);
+                    assert!(
+                        diff.contains("-  stdout| STDIO WORKS!")
+                            && diff.contains("+  stdout| STDIO WORKS?"),
+                        "{diff}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+            assert!(
+                !pending.exists(),
+                "a language that disagrees proposed a snapshot"
+            );
+        }
+    }
+    // Rust alone: its new outcome is proposed for review.
     let results = scratch.run();
     match &failure(&results, "selftest-disagree::rust").error {
         TrialError::Snapshot(SnapshotError::Differs { diff, accept, .. }) => {
@@ -238,10 +267,14 @@ fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
                     && diff.contains("+  stdout| STDIO WORKS?"),
                 "{diff}"
             );
-            assert!(accept.contains("cargo insta review"), "{accept}");
+            assert!(
+                accept.contains("witness -- review selftest-disagree"),
+                "{accept}"
+            );
         }
         other => panic!("{other:?}"),
     }
+    assert!(pending.is_file());
     insta::assert_snapshot!(
         "selftest-disagree-rust",
         scratch.rendered(&results, "selftest-disagree::rust")

@@ -199,6 +199,18 @@ fn agree_finds_a_language_that_computes_differently() {
             assert!(x >= 100000, "{call}");
             assert_eq!(other_outcome, &(2 * x).to_string());
             assert_eq!(outcome, &(2 * x + 1).to_string());
+            // Shrunk to the smallest input where the two languages still differ.
+            let shrunk = differs.shrunk.as_ref().expect("a smaller differing input");
+            assert_eq!(shrunk.call, "double(100000)");
+            assert_eq!(
+                (shrunk.other_outcome.as_str(), shrunk.outcome.as_str()),
+                ("200000", "200001")
+            );
+            assert!(
+                differs.run_it.contains("'double(100000)'"),
+                "{}",
+                differs.run_it
+            );
             assert!(
                 differs
                     .replay
@@ -234,4 +246,42 @@ fn with_other_inputs_the_calls_are_still_compared_with_the_snapshot() {
         "{}",
         failed.error
     );
+}
+
+#[test]
+fn every_failing_property_is_reported_and_the_trial_fails_once() {
+    let scratch = Scratch::new();
+    let wit = "package selftest:two;\n\nworld two {\n    \
+               export roundtrip-u32: func(x: u32) -> u32;\n    \
+               export roundtrip-s64: func(x: s64) -> s64;\n}\n";
+    // Both are wrong: one from 1000 up, the other for every negative number.
+    let guest = "struct T;\nimpl Guest for T {\n    fn roundtrip_u32(x: u32) -> u32 {\n        \
+                 if x >= 1000 { x - 1 } else { x }\n    }\n    \
+                 fn roundtrip_s64(x: i64) -> i64 {\n        x.abs()\n    }\n}\nexport!(T);\n";
+    let toml = "[[call]]\ninvoke = \"roundtrip-u32(7)\"\nexpect = \"8\"\n\n\
+                [[roundtrip]]\nfunction = \"roundtrip-u32\"\n\n\
+                [[roundtrip]]\nfunction = \"roundtrip-s64\"\n";
+    scratch.rust_fixture("selftest-two-failures", wit, guest, "two", toml);
+    let results = scratch.run();
+    let failed = failure(&results, "selftest-two-failures::rust");
+    let kinds: Vec<&str> = failed.errors().map(|e| e.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["expectations", "roundtrip-failed", "roundtrip-failed"],
+        "{}",
+        failed.render("selftest-two-failures", Language::Rust)
+    );
+    let shrunk: Vec<String> = failed
+        .errors()
+        .filter_map(|e| match e {
+            TrialError::RoundtripFailed(f) => Some(f.failure.shrunk.call.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shrunk, ["roundtrip-u32(1000)", "roundtrip-s64(-1)"]);
+    let text = failed.render("selftest-two-failures", Language::Rust);
+    assert!(text.contains("\n3 failures:\n"), "{text}");
+    // The call to make by hand is the first that failed: the call whose expect is not met.
+    let one_call = failed.context.one_call.as_deref().unwrap_or_default();
+    assert!(one_call.contains("'roundtrip-u32(7)'"), "{one_call}");
 }

@@ -27,12 +27,15 @@ use witness_host::config::{GrantsFor, LimitOverrides, WasiGrants};
 use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput};
 
 /// Names a plugin cannot take: the application's own subcommands.
-pub const BUILT_IN: [&str; 7] = [
+pub const BUILT_IN: [&str; 10] = [
     "run",
     "call",
     "bench",
     "divergences",
     "plugin",
+    "review",
+    "accept",
+    "reject",
     "help",
     "version",
 ];

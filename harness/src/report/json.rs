@@ -1,12 +1,13 @@
 //! JSON lines: one object per trial, then one summary object, each on its own line.
 //!
 //! ```json
-//! {"type":"trial","name":"greeting::js","fixture":"greeting","language":"js","world":"witness:plugin@0.2.0","status":"failed","duration":0.31,"kind":"snapshot-differs","message":"…","fixture_file":"…","guest":"…","component":"…","rerun":"…","detail":null}
+//! {"type":"trial","name":"greeting::js","fixture":"greeting","language":"js","world":"witness:plugin@0.2.0","status":"failed","duration":0.31,"kind":"snapshot-differs","message":"…","failures":[{"kind":"snapshot-differs","message":"…"}],"fixture_file":"…","guest":"…","component":"…","rerun":"…","detail":null}
 //! {"type":"summary","passed":26,"failed":1,"skipped":0}
 //! ```
 //!
-//! `kind` is one of the stable names of [`TrialError::kind`](crate::error::TrialError::kind);
-//! `message` is the human text of the error.
+//! `kind` is one of the stable names of [`TrialError::kind`](crate::error::TrialError::kind)
+//! and `message` the human text of the trial's first failure; `failures` lists every failure
+//! of the trial (each failing call and property is reported) as `{"kind", "message"}`.
 
 use serde_json::{Value, json};
 
@@ -40,6 +41,10 @@ pub fn lines(results: &[TrialResult]) -> String {
                     "status": "failed",
                     "kind": failure.error.kind(),
                     "message": failure.error.to_string(),
+                    "failures": failure.errors().map(|e| json!({
+                        "kind": e.kind(),
+                        "message": e.to_string(),
+                    })).collect::<Vec<_>>(),
                     "fixture_file": c.fixture_file,
                     "guest": c.guest,
                     "component": c.component,

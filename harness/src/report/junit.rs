@@ -1,7 +1,8 @@
 //! JUnit XML: one `testsuite` named `witness`, one `testcase` per trial named
 //! `<fixture>::<language>` with the language as its class name; a failure carries the first
-//! line of its error as `message`, its kind as `type` and the whole human text as its body; a
-//! skipped trial carries its reason.
+//! line of its first error as `message` (with how many more there are), its kind as `type`
+//! and the whole human text, every failure of the trial, as its body; a skipped trial
+//! carries its reason.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -16,7 +17,7 @@ pub fn report(results: &[TrialResult]) -> String {
             TrialStatus::Failed(failure) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status
-                    .set_message(failure.error.summary())
+                    .set_message(failure.summary())
                     .set_type(failure.error.kind())
                     .set_description(failure.render(&r.fixture, r.language));
                 status

@@ -112,15 +112,32 @@ pub fn matrix(results: &[TrialResult]) -> String {
     }
     let (passed, failed, skipped) = counts(results);
     writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped").ok();
+    // A failure a fixture's languages share (a bad fixture.toml) is printed in full once.
+    let mut printed: Vec<(&str, Vec<String>, String)> = Vec::new();
     for r in results {
         match &r.status {
             TrialStatus::Failed(failure) => {
-                writeln!(
-                    out,
-                    "\n---- {} FAILED ----\n{}",
-                    r.name(),
-                    failure.render(&r.fixture, r.language)
-                )
+                let texts: Vec<String> = failure.errors().map(ToString::to_string).collect();
+                let same = printed
+                    .iter()
+                    .find(|(fixture, earlier, _)| *fixture == r.fixture && *earlier == texts);
+                match same {
+                    Some((_, _, first)) => writeln!(
+                        out,
+                        "\n---- {} FAILED ---- the same failure as {first} above: {}",
+                        r.name(),
+                        failure.summary()
+                    ),
+                    None => {
+                        printed.push((&r.fixture, texts, r.name()));
+                        writeln!(
+                            out,
+                            "\n---- {} FAILED ----\n{}",
+                            r.name(),
+                            failure.render(&r.fixture, r.language)
+                        )
+                    }
+                }
                 .ok();
             }
             TrialStatus::Skipped(reason) => {
@@ -188,6 +205,7 @@ mod tests {
                 Language::Rust,
                 TrialStatus::Failed(std::sync::Arc::new(crate::error::TrialFailure {
                     error: crate::error::TrialError::Panicked("it broke".into()),
+                    more: Vec::new(),
                     context: Default::default(),
                     detail: None,
                 })),

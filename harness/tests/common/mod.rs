@@ -93,6 +93,9 @@ impl Scratch {
             .with_fixtures(self.fixtures());
         let mut options = RunOptions::from_env().expect("valid WITNESS_* variables");
         options.properties = properties;
+        // Proposals go to `.snap.new` in the scratch directory, whatever CI says, so the
+        // rendered failures are the same everywhere.
+        options.update = witness_harness::snapshot::policy::UpdatePolicy::Pending;
         options.languages = Some(languages.to_vec());
         if languages == [Language::Rust] {
             options.required = vec![Language::Rust];

@@ -1,0 +1,59 @@
+//! A trial's `expect` values: each call's result compared with its `[[call]]`'s `expect`, as
+//! values (flags as sets, floats by value), every call that differs named with its line.
+
+use witness_host::value;
+use witness_host::{CallOutcome, type_name};
+
+use crate::error::Mismatch;
+use crate::observation::Ran;
+
+/// Every call of `ran` whose result is not its `expect`.
+pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
+    let calls = &ran.plan.file.calls;
+    let mut found = Vec::new();
+    for (report, &i) in ran.calls.reports.iter().zip(&ran.calls.indices) {
+        let Some(spec) = calls.get(i) else { continue };
+        let Some(expect) = &spec.expect else { continue };
+        let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
+            call: i + 1,
+            line: ran.plan.fixture.entry_line("call", i),
+            invoke: spec.invoke.clone(),
+            expected,
+            actual,
+            problem,
+        };
+        match (&report.record.outcome, &report.record.result_type) {
+            (CallOutcome::Returned(Some(actual)), Some(ty)) => {
+                match value::parse_expected(ty, expect) {
+                    Ok(expected) if value::values_equal(&expected, actual) => {}
+                    Ok(expected) => found.push(mismatch(
+                        value::to_wave(&expected),
+                        value::to_wave(actual),
+                        None,
+                    )),
+                    Err(e) => found.push(mismatch(
+                        expect.clone(),
+                        value::to_wave(actual),
+                        Some(format!(
+                            "expect `{expect}` is not a value of the result type {}: {e}",
+                            type_name(ty)
+                        )),
+                    )),
+                }
+            }
+            (CallOutcome::Returned(_), _) => found.push(mismatch(
+                expect.clone(),
+                "nothing".into(),
+                Some(format!(
+                    "expected {expect}, but the function returns nothing"
+                )),
+            )),
+            (CallOutcome::Trapped { kind, .. }, _) => found.push(mismatch(
+                expect.clone(),
+                format!("trap: {kind}"),
+                Some(format!("expected {expect}, but it trapped: {kind}")),
+            )),
+        }
+    }
+    found
+}
