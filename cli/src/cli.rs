@@ -83,7 +83,8 @@ pub enum CliCommand {
         /// or json (one JSON object per trial, then a summary).
         #[arg(long, default_value = "human")]
         format: Format,
-        /// Only these fixtures, by directory name.
+        /// Only these fixtures (by directory name) or trials (`greeting::js`,
+        /// `stats::python+rust` for a composition fixture's runner and provider).
         fixtures: Vec<String>,
     },
     /// List the fixtures' known divergences by toolchain, and what no call or property
@@ -372,6 +373,7 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
         lang,
         &witness_harness::toolchain::BuildRequest {
             fixture: &fixture.name,
+            side: witness_harness::fixture::Side::Runner,
             guest: &guest,
             wit: &wit,
             world: &world,

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::language::Language;
+use crate::language::{Language, Lineup};
 
 /// An error several trials share (one toolchain set-up failing fails every trial of that
 /// language), kept with its chain.
@@ -137,8 +137,8 @@ pub enum SnapshotError {
         path: PathBuf,
         /// The outcome text.
         outcome: String,
-        /// The languages of this run that gave it.
-        agreed: Vec<Language>,
+        /// The lineups of this run that gave it.
+        agreed: Vec<Lineup>,
         /// What was written, and the commands that accept it.
         accept: String,
     },
@@ -152,10 +152,10 @@ pub enum SnapshotError {
         match others.len() { 1 => format!("{} matches", list_languages(others)), _ => format!("{} match", list_languages(others)) }
     )]
     DisagreesWith {
-        /// This trial's language.
-        language: Language,
-        /// The languages that match the snapshot.
-        others: Vec<Language>,
+        /// This trial's lineup.
+        language: Lineup,
+        /// The lineups that match the snapshot.
+        others: Vec<Lineup>,
         /// The snapshot file.
         path: PathBuf,
         /// A unified diff, the snapshot first.
@@ -174,12 +174,12 @@ pub enum SnapshotError {
         groups.iter().map(|g| format!("{} {}", list_languages(g), if g.len() == 1 { "gives one outcome" } else { "give one outcome" })).collect::<Vec<_>>().join("; ")
     )]
     LanguagesDisagree {
-        /// This trial's language.
-        language: Language,
-        /// The languages by the outcome they gave, this language's group first.
-        groups: Vec<Vec<Language>>,
-        /// The language this one is shown against.
-        against: Language,
+        /// This trial's lineup.
+        language: Lineup,
+        /// The lineups by the outcome they gave, this lineup's group first.
+        groups: Vec<Vec<Lineup>>,
+        /// The lineup this one is shown against.
+        against: Lineup,
         /// The snapshot file.
         path: PathBuf,
         /// Whether a snapshot exists (which none of them matches).
@@ -196,8 +196,8 @@ pub enum SnapshotError {
         path.display()
     )]
     NoSharedSnapshot {
-        /// This trial's language.
-        language: Language,
+        /// This trial's lineup.
+        language: Lineup,
         /// The shared snapshot.
         path: PathBuf,
     },
@@ -226,9 +226,9 @@ pub enum SnapshotError {
     },
 }
 
-/// `rust`, `rust and js`, `rust, js and python`.
-pub fn list_languages(languages: &[Language]) -> String {
-    let names: Vec<&str> = languages.iter().map(|l| l.name()).collect();
+/// `rust`, `rust and js`, `rust, js and python` (or lineups: `python+rust and rust+rust`).
+pub fn list_languages<T: fmt::Display>(languages: &[T]) -> String {
+    let names: Vec<String> = languages.iter().map(ToString::to_string).collect();
     match names.split_last() {
         None => "no language".to_string(),
         Some((last, [])) => last.to_string(),
@@ -237,7 +237,7 @@ pub fn list_languages(languages: &[Language]) -> String {
 }
 
 /// `rust gives`, `rust and js agree on`: who gave an outcome.
-fn agreed_on(languages: &[Language]) -> String {
+fn agreed_on(languages: &[Lineup]) -> String {
     match languages.len() {
         0 | 1 => format!("{} gives", list_languages(languages)),
         _ => format!("{} agree on", list_languages(languages)),
@@ -264,6 +264,9 @@ pub enum TrialError {
     /// The guest was not built.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// A composition fixture's runner and provider could not be composed.
+    #[error(transparent)]
+    Compose(#[from] crate::compose::ComposeError),
     /// The host could not be started, or could not load or instantiate the component (not
     /// a component, another world, a trap in its start-up).
     #[error("{step}: {source}")]
@@ -339,6 +342,10 @@ impl TrialError {
             TrialError::Build(BuildError::ToolchainSetup { .. }) => "toolchain-setup",
             TrialError::Build(BuildError::Failed { .. }) => "build-failed",
             TrialError::Build(BuildError::Io(_)) => "io",
+            TrialError::Compose(crate::compose::ComposeError::Failed { .. }) => "compose-failed",
+            TrialError::Compose(crate::compose::ComposeError::Unplugged { .. }) => {
+                "unplugged-import"
+            }
             TrialError::Host { .. } => "host",
             TrialError::Call { .. } => "call",
             TrialError::Expectations { .. } => "expectations",
@@ -417,10 +424,10 @@ pub struct RoundtripFailed {
 pub struct AgreeDiffers {
     /// The function, qualified.
     pub function: String,
-    /// This trial's language.
-    pub language: Language,
-    /// The language it was compared with.
-    pub other: Language,
+    /// This trial's lineup.
+    pub language: Lineup,
+    /// The lineup it was compared with.
+    pub other: Lineup,
     /// The first case that differs (1-based).
     pub case: usize,
     /// How many cases the property runs.
@@ -460,8 +467,10 @@ pub struct ShrunkDisagreement {
 pub struct FailureContext {
     /// The fixture's fixture.toml.
     pub fixture_file: PathBuf,
-    /// The guest source file.
+    /// The guest source file (the runner's, for a composition fixture).
     pub guest: PathBuf,
+    /// The provider's guest source file, for a composition fixture.
+    pub provider_guest: Option<PathBuf>,
     /// The built component, where one was built.
     pub component: Option<PathBuf>,
     /// The command that reruns just this trial.
@@ -521,13 +530,25 @@ impl TrialFailure {
     }
 
     /// The human text: the trial, where to look, each failure, then the detail.
-    pub fn render(&self, fixture: &str, language: Language) -> String {
+    pub fn render(&self, fixture: &str, lineup: impl Into<crate::language::Lineup>) -> String {
         use std::fmt::Write as _;
+        let lineup = lineup.into();
         let c = &self.context;
         let mut text = String::new();
-        writeln!(text, "fixture `{fixture}` in {language}").ok();
+        match lineup.provider {
+            Some(provider) => writeln!(
+                text,
+                "fixture `{fixture}`: a {} runner composed with a {provider} provider",
+                lineup.runner
+            ),
+            None => writeln!(text, "fixture `{fixture}` in {}", lineup.runner),
+        }
+        .ok();
         writeln!(text, "  fixture file: {}", c.fixture_file.display()).ok();
         writeln!(text, "  guest: {}", c.guest.display()).ok();
+        if let Some(provider) = &c.provider_guest {
+            writeln!(text, "  provider guest: {}", provider.display()).ok();
+        }
         if let Some(component) = &c.component {
             writeln!(text, "  component: {}", component.display()).ok();
         }

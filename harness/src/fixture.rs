@@ -26,6 +26,7 @@
 //! function = "negate"               # `<interface>#<name>` for a function of an interface
 //! reason = "componentize-js 0.23.0 traps when an export returns a negative s64"
 //! upstream = "https://github.com/bytecodealliance/ComponentizeJS/issues/343"
+//! # side = "provider"               # composition fixtures: the runner's or the provider's
 //!
 //! [[roundtrip]]                     # optional: the result must equal the one argument,
 //! function = "roundtrip-u32"        # for `cases` generated arguments (default 256)
@@ -34,6 +35,10 @@
 //!
 //! [[agree]]                         # optional: every language gives the same outcome for the
 //! function = "sum-s8"               # same generated arguments (compared through the snapshot)
+//!
+//! [compose]                         # optional: the guests import what a provider exports;
+//! provider = "provider"             # provider/guest.* implement this world, and every runner
+//!                                   # language is composed with every provider language
 //!
 //! [wasi]                            # optional grants; by default a plugin gets none of these
 //! args = ["plugin", "--flag"]
@@ -106,6 +111,29 @@ pub struct FixtureFile {
     /// Functions every language must compute the same outcome of, for generated arguments.
     #[serde(default, rename = "agree")]
     pub agrees: Vec<PropertySpec>,
+    /// For a composition fixture: the world of the guests composed into each runner.
+    #[serde(default)]
+    pub compose: Option<ComposeSpec>,
+}
+
+/// `[compose]`: the fixture's guests (the runners, `guest.*`) import what a provider guest
+/// (`provider/guest.*`) exports; every runner language is composed with every provider
+/// language into one component, and the calls go to the composition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ComposeSpec {
+    /// The world the provider guests implement, in the fixture's WIT.
+    pub provider: String,
+}
+
+/// Which guest of a composed trial a `[[known-divergence]]` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The runner: the guest the calls go to.
+    Runner,
+    /// The provider: the guest composed into the runner.
+    Provider,
 }
 
 impl FixtureFile {
@@ -225,13 +253,33 @@ pub struct KnownDivergence {
     pub reason: String,
     /// Where the toolchain tracks it (an issue's address).
     pub upstream: String,
+    /// For a composition fixture: the side whose language it is about (default: either).
+    #[serde(default)]
+    pub side: Option<Side>,
+}
+
+impl KnownDivergence {
+    /// Whether the entry is about a trial of `lineup`: its language is the runner's (side
+    /// `runner`), the provider's (side `provider`), or either (no side).
+    pub fn applies_to(&self, lineup: crate::language::Lineup) -> bool {
+        match self.side {
+            Some(Side::Runner) => lineup.runner == self.language,
+            Some(Side::Provider) => lineup.provider == Some(self.language),
+            None => lineup.has(self.language),
+        }
+    }
 }
 
 impl std::fmt::Display for KnownDivergence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let side = match self.side {
+            Some(Side::Runner) => " (runner)",
+            Some(Side::Provider) => " (provider)",
+            None => "",
+        };
         write!(
             f,
-            "{} `{}`: {} ({})",
+            "{}{side} `{}`: {} ({})",
             self.language, self.function, self.reason, self.upstream
         )
     }
@@ -288,9 +336,36 @@ impl Fixture {
         entry_line(&text, table, index)
     }
 
+    /// The line (1-based) of fixture.toml where its `[table]` header stands, such as
+    /// `[compose]`.
+    pub fn entry_line_of_table(&self, table: &str) -> Option<usize> {
+        let text = std::fs::read_to_string(self.dir.join("fixture.toml")).ok()?;
+        let header = format!("[{table}]");
+        text.lines()
+            .position(|line| {
+                line.trim_start()
+                    .strip_prefix(header.as_str())
+                    .is_some_and(|rest| {
+                        rest.trim().is_empty() || rest.trim_start().starts_with('#')
+                    })
+            })
+            .map(|i| i + 1)
+    }
+
     /// The path of this fixture's guest file in `language`.
     pub fn guest_path(&self, language: Language) -> PathBuf {
         self.dir.join(language.guest_file())
+    }
+
+    /// The path of this composition fixture's provider guest in `language`:
+    /// `provider/guest.<ext>`.
+    pub fn provider_guest_path(&self, language: Language) -> PathBuf {
+        self.dir.join("provider").join(language.guest_file())
+    }
+
+    /// Whether this is a composition fixture (`[compose]`).
+    pub fn composes(&self) -> bool {
+        matches!(&self.file, Ok(file) if file.compose.is_some())
     }
 
     /// The languages this fixture runs in: those `languages` names, or else every language

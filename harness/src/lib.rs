@@ -12,6 +12,7 @@ pub mod bundled;
 pub mod calls;
 pub mod check;
 pub mod component;
+pub mod compose;
 pub mod divergences;
 pub mod error;
 pub mod fixture;

@@ -1,5 +1,6 @@
 //! The conformance matrix as a `cargo test` target: one libtest trial per (fixture,
-//! language), named `<fixture>::<language>`, so `cargo test greeting`, `cargo test -- --list`
+//! lineup), named `<fixture>::<language>` (`<fixture>::<runner>+<provider>` for a composition
+//! fixture), so `cargo test greeting`, `cargo test -- --list`
 //! and `cargo nextest run` select trials as usual. A trial whose toolchain is missing is
 //! reported as ignored with the reason, unless the language is required (`CI=true`,
 //! `WITNESS_REQUIRE`), in which case it fails.
@@ -47,12 +48,13 @@ pub fn main(paths: ProjectPaths) -> ExitCode {
             let session = session.clone();
             Trial::ignorable_test(spec.name(), move || {
                 let result = session.run(&spec);
+                let lineup = result.lineup();
                 match result.status {
                     TrialStatus::Passed => Ok(Completion::Completed),
                     TrialStatus::Skipped(reason) => Ok(Completion::ignored_with(reason)),
-                    TrialStatus::Failed(failure) => Err(Failed::from(
-                        failure.render(&result.fixture, result.language),
-                    )),
+                    TrialStatus::Failed(failure) => {
+                        Err(Failed::from(failure.render(&result.fixture, lineup)))
+                    }
                 }
             })
         })

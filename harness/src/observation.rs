@@ -13,7 +13,7 @@ use crate::calls::{self, CallsRun};
 use crate::component::{self, BuiltComponent};
 use crate::error::TrialError;
 use crate::lane::InstanceLane;
-use crate::language::Language;
+use crate::language::Lineup;
 use crate::outcome;
 use crate::paths::ProjectPaths;
 use crate::plan::{self, TrialPlan};
@@ -22,8 +22,8 @@ use crate::runner::TrialSpec;
 
 /// One trial's observation.
 pub struct Observation {
-    /// The language.
-    pub language: Language,
+    /// The lineup: the guest's language, or a runner's composed with a provider's.
+    pub lineup: Lineup,
     /// The WIT package the fixture builds against, where it was read.
     pub package: Option<String>,
     /// How long building and running took.
@@ -119,7 +119,7 @@ impl Observer<'_> {
         let mut package = None;
         let outcome = self.run(trial, &mut package);
         Observation {
-            language: trial.language,
+            lineup: trial.lineup(),
             package,
             duration: start.elapsed(),
             outcome,
@@ -127,7 +127,7 @@ impl Observer<'_> {
     }
 
     fn run(&self, trial: &TrialSpec, package: &mut Option<String>) -> Result<Ran, TrialError> {
-        let plan = plan::plan(&trial.fixture, trial.language, self.paths, package)?;
+        let plan = plan::plan(&trial.fixture, trial.lineup(), self.paths, package)?;
         let host = self.host.clone()?;
         let component =
             component::build_and_load(self.builder, host, self.paths, &plan, &trial.name())?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::bundled;
-use crate::language::Language;
+use crate::language::{Language, Lineup};
 
 /// The directories a session works with.
 #[derive(Debug, Clone)]
@@ -116,6 +116,25 @@ impl ProjectPaths {
     /// The stable path of a fixture's built component: `target/witness/<fixture>/<lang>.wasm`.
     pub fn artifact(&self, fixture: &str, language: Language) -> PathBuf {
         self.out.join(fixture).join(format!("{language}.wasm"))
+    }
+
+    /// The stable path of a composition fixture's provider component:
+    /// `target/witness/<fixture>/provider/<lang>.wasm`.
+    pub fn provider_artifact(&self, fixture: &str, language: Language) -> PathBuf {
+        self.out
+            .join(fixture)
+            .join("provider")
+            .join(format!("{language}.wasm"))
+    }
+
+    /// The component a trial of `lineup` runs: the guest's own ([`ProjectPaths::artifact`]),
+    /// or the composition of a runner and a provider,
+    /// `target/witness/<fixture>/<runner>+<provider>.wasm`.
+    pub fn lineup_artifact(&self, fixture: &str, lineup: Lineup) -> PathBuf {
+        match lineup.provider {
+            None => self.artifact(fixture, lineup.runner),
+            Some(_) => self.out.join(fixture).join(format!("{lineup}.wasm")),
+        }
     }
 }
 

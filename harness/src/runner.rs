@@ -1,13 +1,15 @@
-//! A session of trials, one per (fixture, language), and the pipeline each trial goes
+//! A session of trials, one per (fixture, lineup), and the pipeline each trial goes
 //! through: its fixture is planned ([`crate::plan`]), its guest built and loaded
 //! ([`crate::component`]), its calls and properties run on an instance lane
 //! ([`crate::lane`], [`crate::calls`], [`crate::property`]) into an observation
 //! ([`crate::observation`]), which is checked ([`crate::check`]) into the result the
 //! reporters print ([`crate::report`]).
 //!
-//! Each (fixture, language) is observed once per session; the checks of a fixture's
-//! languages may read each other's observations (observing one on demand), so languages are
-//! compared with each other before a snapshot is written.
+//! A lineup is a language (`<fixture>::<language>`), or for a composition fixture a runner
+//! language composed with a provider language (`<fixture>::<runner>+<provider>`). Each
+//! (fixture, lineup) is observed once per session; the checks of a fixture's lineups may
+//! read each other's observations (observing one on demand), so languages are compared with
+//! each other before a snapshot is written.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -23,7 +25,7 @@ use crate::builder::GuestBuilder;
 use crate::check;
 use crate::error::{FailureContext, SharedError, SnapshotError, TrialError, TrialFailure};
 use crate::fixture::{self, Fixture, KnownDivergence};
-use crate::language::{self, Language};
+use crate::language::{self, Language, Lineup};
 use crate::observation::{Observation, Observer, Ran};
 use crate::paths::ProjectPaths;
 use crate::property::PropertySettings;
@@ -53,18 +55,17 @@ pub enum Invocation {
     /// From `cargo test` (the conformance test target): `cargo test -- --exact <trial>`.
     #[default]
     CargoTest,
-    /// From the `witness` binary: `witness run <fixture> --lang <language>`.
+    /// From the `witness` binary: `witness run <fixture>::<lineup>`.
     Witness,
 }
 
 impl Invocation {
-    /// The command that runs `trial` (`<fixture>::<language>`) alone.
-    pub fn rerun(self, fixture: &str, language: Language) -> String {
+    /// The command that runs the trial of `fixture` in `lineup` alone.
+    pub fn rerun(self, fixture: &str, lineup: Lineup) -> String {
+        let trial = trial_name(fixture, lineup);
         match self {
-            Invocation::CargoTest => {
-                format!("cargo test -- --exact {}", trial_name(fixture, language))
-            }
-            Invocation::Witness => format!("witness run {fixture} --lang {language}"),
+            Invocation::CargoTest => format!("cargo test -- --exact {trial}"),
+            Invocation::Witness => format!("witness run {trial}"),
         }
     }
 
@@ -136,33 +137,52 @@ impl Default for RunOptions {
     }
 }
 
-/// One (fixture, language) pair to run.
+/// One trial to run: a fixture in one lineup.
 #[derive(Debug, Clone)]
 pub struct TrialSpec {
     /// The fixture.
     pub fixture: Arc<Fixture>,
-    /// The guest language.
+    /// The guest language (the runner's, for a composition fixture).
     pub language: Language,
+    /// For a composition fixture: the provider's language.
+    pub provider: Option<Language>,
 }
 
 impl TrialResult {
-    /// The trial's name: `<fixture>::<language>`.
+    /// The trial's name: `<fixture>::<language>` or `<fixture>::<runner>+<provider>`.
     pub fn name(&self) -> String {
-        trial_name(&self.fixture, self.language)
+        trial_name(&self.fixture, self.lineup())
+    }
+
+    /// The trial's lineup.
+    pub fn lineup(&self) -> Lineup {
+        Lineup {
+            runner: self.language,
+            provider: self.provider,
+        }
     }
 }
 
 impl TrialSpec {
-    /// The trial's name: `<fixture>::<language>`.
+    /// The trial's name: `<fixture>::<language>` or `<fixture>::<runner>+<provider>`.
     pub fn name(&self) -> String {
-        trial_name(&self.fixture.name, self.language)
+        trial_name(&self.fixture.name, self.lineup())
+    }
+
+    /// The trial's lineup.
+    pub fn lineup(&self) -> Lineup {
+        Lineup {
+            runner: self.language,
+            provider: self.provider,
+        }
     }
 }
 
-/// The name of the trial of `fixture` in `language`: `<fixture>::<language>`, as libtest,
-/// the matrix and every report show it.
-pub fn trial_name(fixture: &str, language: Language) -> String {
-    format!("{fixture}::{language}")
+/// The name of the trial of `fixture` in `lineup`: `<fixture>::<language>`, or
+/// `<fixture>::<runner>+<provider>` for a composition fixture, as libtest, the matrix and
+/// every report show it.
+pub fn trial_name(fixture: &str, lineup: Lineup) -> String {
+    format!("{fixture}::{lineup}")
 }
 
 /// How a trial ended.
@@ -181,8 +201,10 @@ pub enum TrialStatus {
 pub struct TrialResult {
     /// The fixture's name.
     pub fixture: String,
-    /// The guest language.
+    /// The guest language (the runner's, for a composition fixture).
     pub language: Language,
+    /// For a composition fixture: the provider's language.
+    pub provider: Option<Language>,
     /// How it ended.
     pub status: TrialStatus,
     /// How long it took, build included.
@@ -195,8 +217,8 @@ pub struct TrialResult {
     pub world: Option<String>,
 }
 
-/// One (fixture, language)'s observation, made once per session by whichever thread needs
-/// it first.
+/// One (fixture, lineup)'s observation, made once per session by whichever thread needs it
+/// first.
 type ObservationCell = Arc<OnceLock<Arc<Observation>>>;
 
 thread_local! {
@@ -212,7 +234,7 @@ pub struct Session {
     options: RunOptions,
     host: OnceLock<Result<Host, SharedError>>,
     builder: GuestBuilder,
-    observations: Mutex<HashMap<(PathBuf, Language), ObservationCell>>,
+    observations: Mutex<HashMap<(PathBuf, Lineup), ObservationCell>>,
     written: Mutex<HashSet<PathBuf>>,
 }
 
@@ -279,6 +301,7 @@ impl Session {
                 result.unwrap_or_else(|| TrialResult {
                     fixture: trial.fixture.name.clone(),
                     language: trial.language,
+                    provider: trial.provider,
                     status: TrialStatus::Failed(Arc::new(TrialFailure {
                         error: TrialError::Panicked("the trial's worker stopped".into()),
                         more: Vec::new(),
@@ -293,34 +316,54 @@ impl Session {
             .collect()
     }
 
-    /// Every trial the options select, in fixture order then language order.
+    /// Every trial the options select, in fixture order then lineup order. `fixtures` names
+    /// fixtures (`greeting`) or single trials (`greeting::js`, `stats::python+rust`).
     pub fn trials(&self) -> Result<Vec<TrialSpec>> {
         let fixtures = fixture::discover(&self.paths.fixtures)?;
+        let mut wanted: Vec<(String, Option<Lineup>)> = Vec::new();
         for name in &self.options.fixtures {
-            if !fixtures.iter().any(|f| &f.name == name) {
-                bail!("no fixture `{name}` in {}", self.paths.fixtures.display());
+            let (fixture, lineup) = match name.split_once("::") {
+                Some((fixture, lineup)) => {
+                    let lineup: Lineup = lineup
+                        .parse()
+                        .map_err(|e| anyhow!("`{name}` is not a trial name: {e}"))?;
+                    (fixture.to_string(), Some(lineup))
+                }
+                None => (name.clone(), None),
+            };
+            if !fixtures.iter().any(|f| f.name == fixture) {
+                bail!(
+                    "no fixture `{fixture}` in {}",
+                    self.paths.fixtures.display()
+                );
             }
+            wanted.push((fixture, lineup));
         }
         let mut trials = Vec::new();
         for fixture in fixtures {
-            if !self.options.fixtures.is_empty() && !self.options.fixtures.contains(&fixture.name) {
-                continue;
-            }
             let fixture = Arc::new(fixture);
-            for language in self.languages_of(&fixture) {
-                trials.push(TrialSpec {
-                    fixture: fixture.clone(),
-                    language,
-                });
+            for lineup in self.lineups_of(&fixture) {
+                let selected = wanted.is_empty()
+                    || wanted
+                        .iter()
+                        .any(|(f, l)| *f == fixture.name && l.is_none_or(|l| l == lineup));
+                if selected {
+                    trials.push(TrialSpec {
+                        fixture: fixture.clone(),
+                        language: lineup.runner,
+                        provider: lineup.provider,
+                    });
+                }
             }
         }
         Ok(trials)
     }
 
-    /// The languages of `fixture` this session runs (its own, narrowed by `--lang` or
-    /// `WITNESS_LANGS`).
-    fn languages_of(&self, fixture: &Fixture) -> Vec<Language> {
-        fixture
+    /// The lineups of `fixture` this session runs: each of its languages (narrowed by
+    /// `--lang` or `WITNESS_LANGS`), or for a composition fixture each pair of them, runner
+    /// then provider.
+    fn lineups_of(&self, fixture: &Fixture) -> Vec<Lineup> {
+        let languages: Vec<Language> = fixture
             .languages()
             .into_iter()
             .filter(|language| {
@@ -328,6 +371,18 @@ impl Session {
                     .languages
                     .as_ref()
                     .is_none_or(|wanted| wanted.contains(language))
+            })
+            .collect();
+        if !fixture.composes() {
+            return languages.into_iter().map(Lineup::from).collect();
+        }
+        languages
+            .iter()
+            .flat_map(|&runner| {
+                languages.iter().map(move |&provider| Lineup {
+                    runner,
+                    provider: Some(provider),
+                })
             })
             .collect()
     }
@@ -339,7 +394,7 @@ impl Session {
         let start = Instant::now();
         let mut world = None;
         let mut known = Vec::new();
-        let status = match self.skip_reason(trial.language) {
+        let status = match self.lineup_skip_reason(trial.lineup()) {
             Some(reason) => TrialStatus::Skipped(reason),
             None => {
                 let observation = self.observe(trial);
@@ -362,6 +417,7 @@ impl Session {
                 return TrialResult {
                     fixture: trial.fixture.name.clone(),
                     language: trial.language,
+                    provider: trial.provider,
                     status: match TrialFailure::of(verdict.errors, context, detail) {
                         Some(failure) => {
                             known.clear();
@@ -378,6 +434,7 @@ impl Session {
         TrialResult {
             fixture: trial.fixture.name.clone(),
             language: trial.language,
+            provider: trial.provider,
             status,
             duration: start.elapsed(),
             known,
@@ -391,10 +448,15 @@ impl Session {
         self.builder.skip_reason(language)
     }
 
+    /// Why a trial of `lineup` is skipped, if it is: one of its languages is.
+    pub fn lineup_skip_reason(&self, lineup: Lineup) -> Option<String> {
+        lineup.languages().find_map(|l| self.skip_reason(l))
+    }
+
     /// The observation of `trial`, made now if this session has none yet (or waiting for
     /// the thread making it).
     pub(crate) fn observe(&self, trial: &TrialSpec) -> Arc<Observation> {
-        let key = (trial.fixture.dir.clone(), trial.language);
+        let key = (trial.fixture.dir.clone(), trial.lineup());
         let cell = self
             .observations
             .lock()
@@ -412,7 +474,7 @@ impl Session {
             };
             let observation = catch_unwind(AssertUnwindSafe(|| observer.observe(trial)))
                 .unwrap_or_else(|panic| Observation {
-                    language: trial.language,
+                    lineup: trial.lineup(),
                     package: None,
                     duration: start.elapsed(),
                     outcome: Err(TrialError::Panicked(panic_text(&panic))),
@@ -422,17 +484,18 @@ impl Session {
         .clone()
     }
 
-    /// The observations of the other languages this session runs `fixture` in (those not
+    /// The observations of the other lineups this session runs `fixture` in (those not
     /// skipped), made now where they are not made yet.
-    pub(crate) fn peers(&self, fixture: &Arc<Fixture>, except: Language) -> Vec<Arc<Observation>> {
-        self.languages_of(fixture)
+    pub(crate) fn peers(&self, fixture: &Arc<Fixture>, except: Lineup) -> Vec<Arc<Observation>> {
+        self.lineups_of(fixture)
             .into_iter()
-            .filter(|&language| language != except && self.skip_reason(language).is_none())
-            .map(|language| {
+            .filter(|&lineup| lineup != except && self.lineup_skip_reason(lineup).is_none())
+            .map(|lineup| {
                 let start = Instant::now();
                 let observation = self.observe(&TrialSpec {
                     fixture: fixture.clone(),
-                    language,
+                    language: lineup.runner,
+                    provider: lineup.provider,
                 });
                 let took = start.elapsed();
                 OBSERVING_OTHERS.with(|spent| spent.set(spent.get() + took));
@@ -540,8 +603,9 @@ impl Session {
         FailureContext {
             fixture_file: fixture.dir.join("fixture.toml"),
             guest: fixture.guest_path(trial.language),
+            provider_guest: trial.provider.map(|p| fixture.provider_guest_path(p)),
             component,
-            rerun: self.options.invocation.rerun(&fixture.name, trial.language),
+            rerun: self.options.invocation.rerun(&fixture.name, trial.lineup()),
             one_call,
         }
     }

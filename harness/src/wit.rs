@@ -68,3 +68,40 @@ pub fn check_world(dir: &Path, world: &str) -> Result<(String, Vec<String>)> {
         worlds.join(", ")
     )
 }
+
+/// The names under which a component implementing `world` of the WIT package in `dir`
+/// exports its items, as a component importing them names its imports: an interface as
+/// `<package>/<name>@<version>`, a function by its name.
+pub fn world_exports(dir: &Path, world: &str) -> Result<Vec<String>> {
+    check_tree(dir)?;
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve
+        .push_dir(dir)
+        .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
+    let Ok(id) = resolve.select_world(&[package], Some(world)) else {
+        let worlds: Vec<&str> = resolve.packages[package]
+            .worlds
+            .keys()
+            .map(String::as_str)
+            .collect();
+        bail!(
+            "the WIT package {} in {} has no world `{world}`; its worlds are: {}",
+            resolve.packages[package].name,
+            dir.display(),
+            worlds.join(", ")
+        );
+    };
+    Ok(resolve.worlds[id]
+        .exports
+        .iter()
+        .filter_map(|(key, item)| match item {
+            WorldItem::Function(f) => Some(f.name.clone()),
+            WorldItem::Interface { id, .. } => Some(
+                resolve
+                    .id_of(*id)
+                    .unwrap_or_else(|| resolve.name_world_key(key)),
+            ),
+            WorldItem::Type { .. } => None,
+        })
+        .collect())
+}

@@ -243,7 +243,7 @@ fn a_language_that_disagrees_with_the_shared_snapshot_fails_with_a_diff() {
         _ => {
             match &failure(&results, "selftest-disagree::rust").error {
                 TrialError::Snapshot(SnapshotError::DisagreesWith { others, diff, .. }) => {
-                    assert_eq!(others, &[Language::Python]);
+                    assert_eq!(others, &[Language::Python.into()]);
                     assert!(
                         diff.contains("-  stdout| STDIO WORKS!")
                             && diff.contains("+  stdout| STDIO WORKS?"),

@@ -190,7 +190,7 @@ fn agree_finds_a_language_that_computes_differently() {
             } = &**differs;
             assert_eq!(
                 (function.as_str(), *language, *other),
-                ("double", Language::Python, Language::Rust)
+                ("double", Language::Python.into(), Language::Rust.into())
             );
             let x: u64 = call["double(".len()..]
                 .trim_end_matches(')')

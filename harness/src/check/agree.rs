@@ -7,7 +7,7 @@ use witness_host::Host;
 use crate::error::{AgreeDiffers, TrialError};
 use crate::fixture::PropertyKind;
 use crate::lane::InstanceLane;
-use crate::language::Language;
+use crate::language::Lineup;
 use crate::observation::Ran;
 use crate::property::{self, CaseOutcome, PropertyOutcome, PropertyReport, PropertySettings};
 
@@ -28,8 +28,8 @@ pub struct Comparing<'a> {
 pub fn compare(
     comparing: &Comparing<'_>,
     index: usize,
-    (this, language): (&Ran, Language),
-    (other, other_language): (&Ran, Language),
+    (this, language): (&Ran, Lineup),
+    (other, other_language): (&Ran, Lineup),
 ) -> Result<Option<AgreeDiffers>, TrialError> {
     let (Some((report, mine)), Some((_, theirs))) =
         (agree_outcomes(this, index), agree_outcomes(other, index))

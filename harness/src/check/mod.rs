@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::error::{RoundtripFailed, TrialError};
 use crate::fixture::{FixtureFile, KnownDivergence};
-use crate::language::Language;
+use crate::language::Lineup;
 use crate::observation::{Observation, Ran};
 use crate::property::PropertyOutcome;
 use crate::runner::Session;
@@ -47,17 +47,14 @@ impl Verdict {
     }
 }
 
-/// Whether `language` writes and is checked against the fixture's shared snapshot: it has
-/// neither a snapshot of its own nor a known divergence.
-pub fn writes_shared(file: &FixtureFile, language: Language) -> bool {
-    !file.own_snapshot.contains_key(&language)
-        && !file
-            .known_divergences
-            .iter()
-            .any(|k| k.language == language)
+/// Whether a trial of `lineup` writes and is checked against the fixture's shared
+/// snapshot: its language has no snapshot of its own, and no known divergence applies to it.
+pub fn writes_shared(file: &FixtureFile, lineup: Lineup) -> bool {
+    (lineup.provider.is_some() || !file.own_snapshot.contains_key(&lineup.runner))
+        && !file.known_divergences.iter().any(|k| k.applies_to(lineup))
 }
 
-/// Checks `observation`, the trial of `language` in `session`.
+/// Checks `observation`, one trial of `session`.
 pub fn check(session: &Session, observation: &Observation) -> Verdict {
     let mut verdict = Verdict::default();
     let ran = match &observation.outcome {
@@ -67,12 +64,12 @@ pub fn check(session: &Session, observation: &Observation) -> Verdict {
             return verdict;
         }
     };
-    let language = observation.language;
+    let lineup = observation.lineup;
     let file = &ran.plan.file;
     let known: Vec<&KnownDivergence> = file
         .known_divergences
         .iter()
-        .filter(|k| k.language == language)
+        .filter(|k| k.applies_to(lineup))
         .collect();
     let listed = |function: &str| known.iter().any(|k| k.function == function);
     // Functions whose outcome differed, where a known divergence allows it.
@@ -114,7 +111,7 @@ pub fn check(session: &Session, observation: &Observation) -> Verdict {
     let rerun = session
         .options()
         .invocation
-        .rerun(&ran.plan.fixture.name, language);
+        .rerun(&ran.plan.fixture.name, lineup);
     let replay = session.options().properties.replay(&rerun);
     for report in &ran.properties {
         let PropertyOutcome::Failed(failure) = &report.outcome else {
@@ -142,7 +139,7 @@ pub fn check(session: &Session, observation: &Observation) -> Verdict {
     if !ran.complete() {
         return verdict;
     }
-    let compared = shared::compare(session, ran, language, &listed, &mut verdict);
+    let compared = shared::compare(session, ran, lineup, &listed, &mut verdict);
     if let Some(differing) = compared {
         diverged.extend(differing);
         for entry in &known {

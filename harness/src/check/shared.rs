@@ -1,24 +1,26 @@
 //! A trial's outcome against its snapshot, and against the other languages of the run.
 //!
-//! - A language that writes the shared snapshot passes when its outcome is the snapshot's
-//!   (and removes a stale `.snap.new`). Otherwise the other languages of the run are
-//!   observed too: if one of them matches the snapshot, this language is the one that
-//!   differs; if they all agree on a new outcome, it is proposed (`.snap.new`, or the
-//!   snapshot itself under `INSTA_UPDATE=always`); if they disagree, nothing is written and
-//!   each disagreeing language is shown against another.
+//! A trial's lineup is its language, or a runner's composed with a provider's.
+//!
+//! - A lineup that writes the shared snapshot passes when its outcome is the snapshot's
+//!   (and removes a stale `.snap.new`). Otherwise the other lineups of the run are observed
+//!   too: if one of them matches the snapshot, this lineup is the one that differs; if they
+//!   all agree on a new outcome, it is proposed (`.snap.new`, or the snapshot itself under
+//!   `INSTA_UPDATE=always`); if they disagree, nothing is written and each disagreeing
+//!   lineup is shown against another.
 //! - A language with its own snapshot (`[own-snapshot]`) is compared with that one alone.
-//! - A language with known divergences is compared with the shared snapshot call by call:
+//! - A lineup with known divergences is compared with the shared snapshot call by call:
 //!   only calls of listed functions may differ; it never writes.
 //! - With other generated inputs than the snapshots' (`WITNESS_SEED`, `WITNESS_CASES`), only
-//!   the calls are compared with the snapshot, and each `[[agree]]` with the first language
-//!   of the run that has no divergence listed for it.
+//!   the calls are compared with the snapshot, and each `[[agree]]` with the first lineup
+//!   of the run (in language order) that has no divergence listed for it.
 
 use std::sync::Arc;
 
 use super::{Verdict, agree, expectations, writes_shared};
 use crate::error::{SnapshotError, TrialError, list_languages};
 use crate::fixture::PropertyKind;
-use crate::language::Language;
+use crate::language::{Language, Lineup};
 use crate::observation::{Observation, Ran};
 use crate::property::PropertyOutcome;
 use crate::runner::Session;
@@ -28,47 +30,44 @@ use crate::snapshot::{
     call_blocks, diff, is_property_block, pending, snapshot_file, without_new_instance,
 };
 
-/// Compares `ran` (in `language`) with its snapshot, adding each failure to `verdict`.
+/// Compares `ran` (in `lineup`) with its snapshot, adding each failure to `verdict`.
 /// Returns the functions listed as known divergences whose outcome differed, or `None` when
 /// a known divergence that did not show cannot be judged gone (other inputs than the
 /// snapshot's).
 pub fn compare(
     session: &Session,
     ran: &Ran,
-    language: Language,
+    lineup: Lineup,
     listed: &dyn Fn(&str) -> bool,
     verdict: &mut Verdict,
 ) -> Option<Vec<String>> {
     let file = &ran.plan.file;
-    let own = file.own_snapshot.contains_key(&language);
-    let has_known = file
-        .known_divergences
-        .iter()
-        .any(|k| k.language == language);
+    let own = lineup.provider.is_none() && file.own_snapshot.contains_key(&lineup.runner);
+    let has_known = file.known_divergences.iter().any(|k| k.applies_to(lineup));
     if session.options().properties.overridden() {
-        let own = own.then_some(language);
+        let own = own.then_some(lineup.runner);
         if !ran.calls.reports.is_empty() {
-            call_by_call(session, ran, language, own, true, listed, verdict);
+            call_by_call(session, ran, lineup, own, true, listed, verdict);
         }
-        agree_with_the_first(session, ran, language, listed, verdict);
+        agree_with_the_first(session, ran, lineup, listed, verdict);
         return None;
     }
     if has_known {
         return Some(call_by_call(
-            session, ran, language, None, false, listed, verdict,
+            session, ran, lineup, None, false, listed, verdict,
         ));
     }
     if own {
-        own_snapshot(session, ran, language, verdict);
+        own_snapshot(session, ran, lineup, verdict);
     } else {
-        shared_snapshot(session, ran, language, verdict);
+        shared_snapshot(session, ran, lineup, verdict);
     }
     Some(Vec::new())
 }
 
-/// A peer of the run: another language's observation that ran.
+/// A peer of the run: another lineup's observation that ran.
 struct Peer {
-    language: Language,
+    lineup: Lineup,
     observation: Arc<Observation>,
 }
 
@@ -80,17 +79,17 @@ impl Peer {
 
 /// The other languages of the run whose outcome the shared snapshot compares: they write
 /// the shared snapshot, ran every call and property, and met every `expect` and roundtrip.
-fn shared_peers(session: &Session, ran: &Ran, language: Language) -> Vec<Peer> {
+fn shared_peers(session: &Session, ran: &Ran, lineup: Lineup) -> Vec<Peer> {
     session
-        .peers(&ran.plan.fixture, language)
+        .peers(&ran.plan.fixture, lineup)
         .into_iter()
         .map(|observation| Peer {
-            language: observation.language,
+            lineup: observation.lineup,
             observation,
         })
         .filter(|peer| {
             peer.ran().is_some_and(|theirs| {
-                writes_shared(&theirs.plan.file, peer.language)
+                writes_shared(&theirs.plan.file, peer.lineup)
                     && theirs.complete()
                     && expectations::mismatches(theirs).is_empty()
                     && !theirs
@@ -102,7 +101,7 @@ fn shared_peers(session: &Session, ran: &Ran, language: Language) -> Vec<Peer> {
         .collect()
 }
 
-fn shared_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &mut Verdict) {
+fn shared_snapshot(session: &Session, ran: &Ran, lineup: Lineup, verdict: &mut Verdict) {
     let path = snapshot_file(&ran.plan.fixture, None);
     let text = ran.shared_text();
     let stored = file::read(&path);
@@ -114,11 +113,11 @@ fn shared_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &m
         // The trial fails for its own reasons: nothing is proposed, and only differences
         // those reasons do not explain are shown.
         if let Some(stored) = &stored {
-            unexplained_difference(session, ran, language, &path, stored, &text, verdict);
+            unexplained_difference(session, ran, lineup, &path, stored, &text, verdict);
         }
         return;
     }
-    let peers = shared_peers(session, ran, language);
+    let peers = shared_peers(session, ran, lineup);
     let text_of = |peer: &Peer| peer.ran().map(Ran::shared_text).unwrap_or_default();
     if let Some(stored) = &stored {
         let matching: Vec<&Peer> = peers.iter().filter(|p| text_of(p) == *stored).collect();
@@ -126,24 +125,24 @@ fn shared_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &m
             blame_first_difference(ran, stored, &text, verdict);
             verdict.errors.push(
                 SnapshotError::DisagreesWith {
-                    language,
-                    others: matching.iter().map(|p| p.language).collect(),
-                    diff: diff(stored, &text, "snapshot", language.name()),
+                    language: lineup,
+                    others: matching.iter().map(|p| p.lineup).collect(),
+                    diff: diff(stored, &text, "snapshot", &lineup.to_string()),
                     path,
                 }
                 .into(),
             );
-            agree_details(session, ran, language, first, verdict);
+            agree_details(session, ran, lineup, first, verdict);
             return;
         }
     }
-    // Group the outcomes: this language's group first, the others in language order.
-    let mut groups: Vec<(String, Vec<Language>)> = vec![(text.clone(), vec![language])];
+    // Group the outcomes: this lineup's group first, the others in lineup order.
+    let mut groups: Vec<(String, Vec<Lineup>)> = vec![(text.clone(), vec![lineup])];
     for peer in &peers {
         let theirs = text_of(peer);
         match groups.iter_mut().find(|(t, _)| *t == theirs) {
-            Some((_, languages)) => languages.push(peer.language),
-            None => groups.push((theirs, vec![peer.language])),
+            Some((_, languages)) => languages.push(peer.lineup),
+            None => groups.push((theirs, vec![peer.lineup])),
         }
     }
     for (_, languages) in &mut groups {
@@ -178,17 +177,22 @@ fn shared_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &m
     }
     verdict.errors.push(
         SnapshotError::LanguagesDisagree {
-            language,
+            language: lineup,
             groups: groups.into_iter().map(|(_, languages)| languages).collect(),
             against,
             stored: stored.is_some(),
-            diff: diff(&their_text, &text, against.name(), language.name()),
+            diff: diff(
+                &their_text,
+                &text,
+                &against.to_string(),
+                &lineup.to_string(),
+            ),
             path,
         }
         .into(),
     );
-    if let Some(peer) = peers.iter().find(|p| p.language == against) {
-        agree_details(session, ran, language, peer, verdict);
+    if let Some(peer) = peers.iter().find(|p| p.lineup == against) {
+        agree_details(session, ran, lineup, peer, verdict);
     }
 }
 
@@ -198,7 +202,7 @@ fn shared_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &m
 fn unexplained_difference(
     session: &Session,
     ran: &Ran,
-    language: Language,
+    lineup: Lineup,
     path: &std::path::Path,
     stored: &str,
     text: &str,
@@ -235,7 +239,7 @@ fn unexplained_difference(
         verdict.errors.push(
             SnapshotError::Differs {
                 path: path.to_path_buf(),
-                diff: diff(stored, text, "snapshot", language.name()),
+                diff: diff(stored, text, "snapshot", &lineup.to_string()),
                 accept: format!(
                     "nothing was proposed, because the trial fails for the reasons above; once \
                      they are fixed, a new outcome is proposed for `{w} review`"
@@ -246,7 +250,7 @@ fn unexplained_difference(
     }
 }
 
-fn own_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &mut Verdict) {
+fn own_snapshot(session: &Session, ran: &Ran, lineup: Lineup, verdict: &mut Verdict) {
     let fixture = &ran.plan.fixture;
     let shared_path = snapshot_file(fixture, None);
     if file::read(&shared_path).as_deref() == Some(ran.shared_text().as_str()) {
@@ -254,7 +258,7 @@ fn own_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &mut 
         // shared one; the own text (with its stderr) always would.
         verdict.errors.push(
             SnapshotError::OwnSnapshotAgrees {
-                language,
+                language: lineup.runner,
                 shared: shared_path,
                 fixture_file: ran.plan.fixture_file.clone(),
             }
@@ -262,7 +266,7 @@ fn own_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &mut 
         );
         return;
     }
-    let path = snapshot_file(fixture, Some(language));
+    let path = snapshot_file(fixture, Some(lineup.runner));
     let text = ran.own_text();
     let stored = file::read(&path);
     if stored.as_deref() == Some(text.as_str()) {
@@ -276,11 +280,11 @@ fn own_snapshot(session: &Session, ran: &Ran, language: Language, verdict: &mut 
             &path,
             &text,
             stored.as_deref(),
-            &[language],
+            &[lineup],
             verdict,
         );
     } else if let Some(stored) = &stored {
-        unexplained_difference(session, ran, language, &path, stored, &text, verdict);
+        unexplained_difference(session, ran, lineup, &path, stored, &text, verdict);
     }
 }
 
@@ -293,7 +297,7 @@ fn propose(
     path: &std::path::Path,
     text: &str,
     stored: Option<&str>,
-    agreed: &[Language],
+    agreed: &[Lineup],
     verdict: &mut Verdict,
 ) {
     let fixture = &ran.plan.fixture;
@@ -303,7 +307,7 @@ fn propose(
     };
     let w = session.witness_command();
     let name = &fixture.name;
-    let rerun = session.options().invocation.rerun(name, ran.plan.language);
+    let rerun = session.options().invocation.rerun(name, ran.plan.lineup());
     let who = match agreed.len() {
         1 => format!("{} gives it", list_languages(agreed)),
         _ => format!("{} agree on it", list_languages(agreed)),
@@ -352,15 +356,15 @@ fn propose(
     verdict.errors.push(error.into());
 }
 
-/// Compares a language with known divergences (or any language, with other inputs than
+/// Compares a lineup with known divergences (or any lineup, with other inputs than
 /// the snapshot's: `calls_only`) with the snapshot, call by call: a call of a `listed`
 /// function may differ, and its function is returned; any other difference is a failure
-/// with the diff. Nothing is written: a language with divergences never makes the shared
+/// with the diff. Nothing is written: a lineup with divergences never makes the shared
 /// snapshot. `own` names the language whose own snapshot to compare with instead.
 fn call_by_call(
     session: &Session,
     ran: &Ran,
-    language: Language,
+    lineup: Lineup,
     own: Option<Language>,
     calls_only: bool,
     listed: &dyn Fn(&str) -> bool,
@@ -368,9 +372,13 @@ fn call_by_call(
 ) -> Vec<String> {
     let path = snapshot_file(&ran.plan.fixture, own);
     let Some(stored) = file::read(&path) else {
-        verdict
-            .errors
-            .push(SnapshotError::NoSharedSnapshot { language, path }.into());
+        verdict.errors.push(
+            SnapshotError::NoSharedSnapshot {
+                language: lineup,
+                path,
+            }
+            .into(),
+        );
         return Vec::new();
     };
     let mut expected = call_blocks(&stored);
@@ -404,17 +412,17 @@ fn call_by_call(
     }
     let peers = match own {
         Some(_) => Vec::new(),
-        None => shared_peers(session, ran, language),
+        None => shared_peers(session, ran, lineup),
     };
-    let matching: Vec<Language> = peers
+    let matching: Vec<Lineup> = peers
         .iter()
         .filter(|p| p.ran().is_some_and(|r| r.shared_text() == stored))
-        .map(|p| p.language)
+        .map(|p| p.lineup)
         .collect();
     let w = session.witness_command();
     let name = &ran.plan.fixture.name;
     let listed_only = format!(
-        "only the calls of functions listed under [[known-divergence]] for {language} may differ"
+        "only the calls of functions listed under [[known-divergence]] for {lineup} may differ"
     );
     let accept = if !matching.is_empty() {
         format!(
@@ -428,7 +436,7 @@ fn call_by_call(
             }
         )
     } else if !peers.is_empty() && !calls_only {
-        let others: Vec<Language> = peers.iter().map(|p| p.language).collect();
+        let others: Vec<Lineup> = peers.iter().map(|p| p.lineup).collect();
         format!(
             "the snapshot itself looks out of date: {} {} from it too. Accept their new outcome \
              first (`{w} review {name}`), then run this trial again",
@@ -452,24 +460,29 @@ fn call_by_call(
     };
     verdict.errors.push(
         SnapshotError::Differs {
-            diff: diff(&expected_text, &actual_text, "snapshot", language.name()),
+            diff: diff(
+                &expected_text,
+                &actual_text,
+                "snapshot",
+                &lineup.to_string(),
+            ),
             path,
             accept,
         }
         .into(),
     );
-    if !calls_only && let Some(peer) = peers.iter().find(|p| matching.contains(&p.language)) {
-        agree_details(session, ran, language, peer, verdict);
+    if !calls_only && let Some(peer) = peers.iter().find(|p| matching.contains(&p.lineup)) {
+        agree_details(session, ran, lineup, peer, verdict);
     }
     differing
 }
 
 /// With other inputs than the snapshot's: each `[[agree]]` of `ran` against the first
-/// language of the run (in language order) that ran it with no divergence listed for it.
+/// lineup of the run (in lineup order) that ran it with no divergence listed for it.
 fn agree_with_the_first(
     session: &Session,
     ran: &Ran,
-    language: Language,
+    lineup: Lineup,
     listed: &dyn Fn(&str) -> bool,
     verdict: &mut Verdict,
 ) {
@@ -481,26 +494,30 @@ fn agree_with_the_first(
     if agrees.is_empty() {
         return;
     }
-    let peers = session.peers(&ran.plan.fixture, language);
+    let peers = session.peers(&ran.plan.fixture, lineup);
     for report in agrees {
-        let reference = Language::ALL.into_iter().find_map(|candidate| {
-            if candidate == language {
-                return Some(None);
-            }
-            let peer = peers.iter().find(|p| p.language == candidate)?;
-            let theirs = peer.outcome.as_ref().ok()?;
-            let their_listed = theirs
-                .plan
-                .file
-                .known_divergences
-                .iter()
-                .any(|k| k.language == candidate && k.function == report.function);
-            (theirs.complete() && !their_listed).then_some(Some((theirs, candidate)))
-        });
-        let Some(Some(reference)) = reference else {
+        // This lineup and every peer that ran the agree with no divergence listed for it, in
+        // lineup order: the first is the reference.
+        let mut candidates: Vec<(Lineup, Option<&Ran>)> = peers
+            .iter()
+            .filter_map(|peer| {
+                let theirs = peer.outcome.as_ref().ok()?;
+                let their_listed = theirs
+                    .plan
+                    .file
+                    .known_divergences
+                    .iter()
+                    .any(|k| k.applies_to(peer.lineup) && k.function == report.function);
+                (theirs.complete() && !their_listed).then_some((peer.lineup, Some(theirs)))
+            })
+            .collect();
+        candidates.push((lineup, None));
+        candidates.sort_by_key(|(candidate, _)| *candidate);
+        let Some(&(reference_lineup, Some(theirs))) = candidates.first() else {
             continue;
         };
-        match compare_agree(session, ran, language, reference, report.index) {
+        let reference = (theirs, reference_lineup);
+        match compare_agree(session, ran, lineup, reference, report.index) {
             Ok(Some(differs)) if listed(&report.function) => drop(differs),
             Ok(Some(differs)) => {
                 let interface = report.function.split_once('#').map(|(i, _)| i);
@@ -518,20 +535,14 @@ fn agree_with_the_first(
 
 /// The case-level detail of a snapshot difference: each `[[agree]]` of `ran` that differs
 /// from `peer`'s, as its first differing case, shrunk.
-fn agree_details(
-    session: &Session,
-    ran: &Ran,
-    language: Language,
-    peer: &Peer,
-    verdict: &mut Verdict,
-) {
+fn agree_details(session: &Session, ran: &Ran, lineup: Lineup, peer: &Peer, verdict: &mut Verdict) {
     let Some(theirs) = peer.ran() else { return };
     let listed = |function: &str| {
         ran.plan
             .file
             .known_divergences
             .iter()
-            .any(|k| k.language == language && k.function == function)
+            .any(|k| k.applies_to(lineup) && k.function == function)
     };
     for report in ran
         .properties
@@ -541,13 +552,7 @@ fn agree_details(
         if listed(&report.function) {
             continue;
         }
-        match compare_agree(
-            session,
-            ran,
-            language,
-            (theirs, peer.language),
-            report.index,
-        ) {
+        match compare_agree(session, ran, lineup, (theirs, peer.lineup), report.index) {
             Ok(Some(differs)) => verdict
                 .errors
                 .push(TrialError::AgreeDiffers(Box::new(differs))),
@@ -560,15 +565,15 @@ fn agree_details(
 fn compare_agree(
     session: &Session,
     ran: &Ran,
-    language: Language,
-    (theirs, their_language): (&Ran, Language),
+    lineup: Lineup,
+    (theirs, their_language): (&Ran, Lineup),
     index: usize,
 ) -> Result<Option<crate::error::AgreeDiffers>, TrialError> {
     let host = session.host_ref()?;
     let rerun = session
         .options()
         .invocation
-        .rerun(&ran.plan.fixture.name, language);
+        .rerun(&ran.plan.fixture.name, lineup);
     let replay = session.options().properties.replay(&rerun);
     let run_it = |call: &str, function: &str| session.call_command_for(ran, call, function);
     let comparing = agree::Comparing {
@@ -577,7 +582,7 @@ fn compare_agree(
         run_it: &run_it,
         replay: &replay,
     };
-    agree::compare(&comparing, index, (ran, language), (theirs, their_language))
+    agree::compare(&comparing, index, (ran, lineup), (theirs, their_language))
 }
 
 /// Blames the first call whose block differs between two outcome texts.

@@ -22,6 +22,7 @@ pub fn lines(results: &[TrialResult]) -> String {
             "name": r.name(),
             "fixture": r.fixture,
             "language": r.language.name(),
+            "provider": r.provider.map(|p| p.name()),
             "world": r.world,
             "duration": r.duration.as_secs_f64(),
         });

@@ -19,7 +19,7 @@ pub fn report(results: &[TrialResult]) -> String {
                 status
                     .set_message(failure.summary())
                     .set_type(failure.error.kind())
-                    .set_description(failure.render(&r.fixture, r.language));
+                    .set_description(failure.render(&r.fixture, r.lineup()));
                 status
             }
             TrialStatus::Skipped(reason) => {
@@ -29,7 +29,8 @@ pub fn report(results: &[TrialResult]) -> String {
             }
         };
         let mut case = TestCase::new(r.name(), status);
-        case.set_classname(r.language.name()).set_time(r.duration);
+        case.set_classname(r.lineup().to_string())
+            .set_time(r.duration);
         if !r.known.is_empty() {
             let known: Vec<String> = r
                 .known

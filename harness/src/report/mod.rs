@@ -51,19 +51,26 @@ impl std::str::FromStr for Format {
 
 /// The matrix of `results`: one row per fixture with the WIT package and version it builds
 /// against (`witness:plugin@0.1.0`), one column per language that ran, each cell `pass`,
-/// `FAIL` or `skip` with its time (and `, N known` for a pass with known divergences); then
-/// the failures, skip reasons and known divergences in full.
+/// `FAIL` or `skip` with its time (and `, N known` for a pass with known divergences); a
+/// composition fixture has one row per runner language (`stats (python runner)`), its cells
+/// in the columns of the provider languages. Then the failures, skip reasons and known
+/// divergences in full.
 pub fn matrix(results: &[TrialResult]) -> String {
+    let column = |r: &TrialResult| r.provider.unwrap_or(r.language);
     let languages: Vec<Language> = Language::ALL
         .into_iter()
-        .filter(|l| results.iter().any(|r| r.language == *l))
+        .filter(|l| results.iter().any(|r| column(r) == *l))
         .collect();
-    let mut rows: BTreeMap<&str, BTreeMap<Language, &TrialResult>> = BTreeMap::new();
-    let mut worlds: BTreeMap<&str, &str> = BTreeMap::new();
+    let row_name = |r: &TrialResult| match r.provider {
+        Some(_) => format!("{} ({} runner)", r.fixture, r.language),
+        None => r.fixture.clone(),
+    };
+    let mut rows: BTreeMap<String, BTreeMap<Language, &TrialResult>> = BTreeMap::new();
+    let mut worlds: BTreeMap<String, &str> = BTreeMap::new();
     for r in results {
-        rows.entry(&r.fixture).or_default().insert(r.language, r);
+        rows.entry(row_name(r)).or_default().insert(column(r), r);
         if let Some(world) = &r.world {
-            worlds.insert(&r.fixture, world);
+            worlds.insert(row_name(r), world);
         }
     }
     let world_width = worlds
@@ -102,7 +109,7 @@ pub fn matrix(results: &[TrialResult]) -> String {
     }
     writeln!(out).ok();
     for (fixture, cells) in &rows {
-        let world = worlds.get(fixture).copied().unwrap_or("-");
+        let world = worlds.get(fixture.as_str()).copied().unwrap_or("-");
         write!(out, "{fixture:width$}  {world:world_width$}").ok();
         for l in &languages {
             let text = cells.get(l).map_or_else(|| "-".to_string(), |r| cell(r));
@@ -134,7 +141,7 @@ pub fn matrix(results: &[TrialResult]) -> String {
                             out,
                             "\n---- {} FAILED ----\n{}",
                             r.name(),
-                            failure.render(&r.fixture, r.language)
+                            failure.render(&r.fixture, r.lineup())
                         )
                     }
                 }
@@ -188,6 +195,7 @@ mod tests {
             duration: Duration::from_millis(1500),
             known: Vec::new(),
             world: Some("witness:plugin@0.1.0".into()),
+            provider: None,
         }
     }
 

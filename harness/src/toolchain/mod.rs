@@ -23,6 +23,9 @@ pub use rust::{RustBuilder, RustToolchain};
 pub struct BuildRequest<'a> {
     /// The fixture's name.
     pub fixture: &'a str,
+    /// Which of the fixture's guests: its own (`guest.*`), or a composition fixture's
+    /// provider (`provider/guest.*`).
+    pub side: crate::fixture::Side,
     /// The guest source file.
     pub guest: &'a Path,
     /// The WIT package directory to build against.

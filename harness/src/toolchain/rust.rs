@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use super::command::{self, probe};
 use super::{BuildRequest, Toolchain, install_artifact, version_of, write_if_changed};
 use crate::bundled;
+use crate::fixture::Side;
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
 
@@ -155,12 +156,15 @@ impl RustToolchain {
     /// cargo reads every member's manifest for any build, so one naming a path that is gone
     /// would fail them all. A removed member is written again when its fixture is built.
     fn prune_stale_members(&self) -> Result<()> {
-        let members = self.workspace.join("members");
-        let Ok(entries) = std::fs::read_dir(&members) else {
-            return Ok(());
-        };
         let current = toml_path(&self.plugin_api);
-        for entry in entries.flatten() {
+        let sides = [Side::Runner, Side::Provider];
+        let dirs = sides.map(|side| self.workspace.join(member_dir(side)));
+        for entry in dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .flatten()
+        {
             let manifest = entry.path().join("Cargo.toml");
             // A member without a manifest is not read by cargo.
             let Ok(text) = std::fs::read_to_string(&manifest) else {
@@ -179,7 +183,10 @@ impl RustToolchain {
     }
 
     fn write_member(&self, request: &BuildRequest<'_>, package: &str) -> Result<()> {
-        let dir = self.workspace.join("members").join(request.fixture);
+        let dir = self
+            .workspace
+            .join(member_dir(request.side))
+            .join(request.fixture);
         let cargo_toml = TEMPLATE_CARGO
             .replace("{package}", package)
             .replace("{plugin_api}", &toml_path(&self.plugin_api));
@@ -227,7 +234,7 @@ impl Toolchain for RustToolchain {
 
     fn build(&self, request: &BuildRequest<'_>) -> Result<()> {
         let builder = self.builder()?;
-        let package = format!("witness-guest-{}", crate_name(request.fixture));
+        let package = package_name(request);
         let _guard = BUILDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -255,6 +262,25 @@ impl Toolchain for RustToolchain {
         }
         install_artifact(&built, request.output)
     }
+}
+
+/// The directory of the guest workspace that holds the members of one side: `members/` for
+/// the fixtures' own guests, `providers/` for composition fixtures' providers.
+fn member_dir(side: Side) -> &'static str {
+    match side {
+        Side::Runner => "members",
+        Side::Provider => "providers",
+    }
+}
+
+/// The cargo package of a guest: `witness-guest-<fixture>`, or `witness-provider-<fixture>`
+/// for a provider, so no fixture's name can clash with another's provider.
+fn package_name(request: &BuildRequest<'_>) -> String {
+    let prefix = match request.side {
+        Side::Runner => "guest",
+        Side::Provider => "provider",
+    };
+    format!("witness-{prefix}-{}", crate_name(request.fixture))
 }
 
 /// A fixture name as a cargo package name: lowercase letters, digits and `-`.

@@ -68,7 +68,8 @@ impl Scratch {
     /// same in every checkout.
     pub fn rendered(&self, results: &[(String, TrialStatus)], trial: &str) -> String {
         let (fixture, language) = trial.split_once("::").unwrap();
-        let text = failure(results, trial).render(fixture, language.parse().unwrap());
+        let lineup: witness_harness::language::Lineup = language.parse().unwrap();
+        let text = failure(results, trial).render(fixture, lineup);
         let paths = ProjectPaths::at(witness_harness::paths::this_repository());
         text.replace(&self.dir.path().display().to_string(), "$DIR")
             .replace(&paths.out.display().to_string(), "$OUT")
