@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::wasm_wave::ast::Node;
-use wasmtime::component::wasm_wave::parser::ParserError;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Type, Val};
+
+use crate::names::{did_you_mean, nearest};
+use crate::value_text::{self, ValueTextError};
 
 /// Why a call could not be made; each names what the user wrote.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,15 +23,26 @@ pub enum CallError {
         message: String,
     },
     /// The named interface is not among the component's exports.
-    #[error("the component exports no interface `{interface}`; it exports: {}", list(.available))]
+    #[error(
+        "the component exports no interface `{interface}`; {}it exports: {}",
+        did_you_mean(.suggestion),
+        list(.available)
+    )]
     NoSuchInterface {
         /// The interface asked for.
         interface: String,
         /// What the component does export.
         available: Vec<String>,
+        /// The exported interface it most likely means.
+        suggestion: Option<String>,
     },
     /// The named function is not exported (where it was looked for).
-    #[error("{} exports no function `{name}`; it exports: {}", place(.interface), list(.available))]
+    #[error(
+        "{} exports no function `{name}`; {}it exports: {}",
+        place(.interface),
+        did_you_mean(.suggestion),
+        list(.available)
+    )]
     NoSuchFunction {
         /// The function asked for.
         name: String,
@@ -37,12 +50,15 @@ pub enum CallError {
         interface: Option<String>,
         /// What is exported there.
         available: Vec<String>,
+        /// The exported function it most likely means.
+        suggestion: Option<String>,
     },
     /// The named resource has no such function (where it was looked for).
     #[error(
-        "{} exports no `{resource}.{function}`; the functions of `{resource}` are: {}",
+        "{} exports no `{resource}.{function}`; {}{}",
         place(.interface),
-        list(.available)
+        did_you_mean(.suggestion),
+        resource_functions(.resource, .available)
     )]
     NoSuchResourceFunction {
         /// The resource.
@@ -53,6 +69,8 @@ pub enum CallError {
         interface: Option<String>,
         /// The resource's functions, as `resource.function`.
         available: Vec<String>,
+        /// The resource function it most likely means, as `resource.function`.
+        suggestion: Option<String>,
     },
     /// The guest called a scripted import more often than its script has answers.
     #[error("{0}")]
@@ -68,6 +86,9 @@ pub enum CallError {
         signature: String,
         /// Which argument is wrong and why.
         message: String,
+        /// Where an argument's text is not a value of its parameter's type: why, with its
+        /// place in the call as written.
+        value: Option<Box<ValueTextError>>,
     },
 }
 
@@ -76,6 +97,109 @@ fn list(names: &[String]) -> String {
         "nothing".to_string()
     } else {
         names.join(", ")
+    }
+}
+
+/// The functions of `resource`, or that there is no such resource.
+fn resource_functions(resource: &str, functions: &[String]) -> String {
+    if functions.is_empty() {
+        format!("it exports no resource `{resource}`")
+    } else {
+        format!(
+            "the functions of `{resource}` are: {}",
+            functions.join(", ")
+        )
+    }
+}
+
+impl CallError {
+    /// No function `name` among `available`, the functions exported where it was looked for
+    /// (`interface`, or the component's top level); suggests the one it most likely means.
+    pub(crate) fn no_such_function(
+        name: &str,
+        interface: Option<&str>,
+        available: Vec<String>,
+    ) -> Self {
+        let suggestion = nearest(name, available.iter().map(String::as_str)).map(str::to_string);
+        CallError::NoSuchFunction {
+            name: name.to_string(),
+            interface: interface.map(str::to_string),
+            available,
+            suggestion,
+        }
+    }
+
+    /// No interface `interface` among `available`, the exported ones; suggests the one it
+    /// most likely means (without its version, where `interface` has none; an interface
+    /// named without its package, `counters`, means the one of that name).
+    pub(crate) fn no_such_interface(interface: &str, available: Vec<String>) -> Self {
+        let versioned = interface.contains('@');
+        let forms: Vec<&str> = available
+            .iter()
+            .map(|name| match name.split_once('@') {
+                Some((unversioned, _)) if !versioned => unversioned,
+                _ => name.as_str(),
+            })
+            .collect();
+        let by_name = || {
+            let mut named = forms
+                .iter()
+                .filter(|form| form.rsplit_once('/').is_some_and(|(_, n)| n == interface));
+            match (named.next(), named.next()) {
+                (Some(only), None) => Some(*only),
+                _ => None,
+            }
+        };
+        let suggestion = nearest(interface, forms.iter().copied())
+            .or_else(by_name)
+            .map(str::to_string);
+        CallError::NoSuchInterface {
+            interface: interface.to_string(),
+            available,
+            suggestion,
+        }
+    }
+
+    /// No `resource.function` among `exports`, the functions exported where it was looked
+    /// for (by export name, `[method]counter.add`); lists the resource's functions and
+    /// suggests the resource function it most likely means.
+    pub(crate) fn no_such_resource_function(
+        resource: &str,
+        function: &str,
+        interface: Option<&str>,
+        exports: &[String],
+    ) -> Self {
+        let resource_functions: Vec<String> = exports
+            .iter()
+            .filter(|export| resource_function(export).is_some())
+            .map(|export| call_name(export))
+            .collect();
+        let available: Vec<String> = exports
+            .iter()
+            .filter(|export| resource_function(export).is_some_and(|(r, _)| r == resource))
+            .map(|export| call_name(export))
+            .collect();
+        let wanted = format!("{resource}.{function}");
+        let suggestion =
+            nearest(&wanted, resource_functions.iter().map(String::as_str)).map(str::to_string);
+        CallError::NoSuchResourceFunction {
+            resource: resource.to_string(),
+            function: function.to_string(),
+            interface: interface.map(str::to_string),
+            available,
+            suggestion,
+        }
+    }
+
+    /// The name the user most likely meant, where the error is about a name that does not
+    /// exist and one near it does.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            CallError::NoSuchInterface { suggestion, .. }
+            | CallError::NoSuchFunction { suggestion, .. }
+            | CallError::NoSuchResourceFunction { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
+        }
     }
 }
 
@@ -202,7 +326,7 @@ impl ParsedCall {
         let nodes: Vec<_> = match self.call.params_node() {
             Some(node) => node
                 .as_tuple()
-                .map_err(|e| self.arguments_error(ty, e.to_string()))?
+                .map_err(|e| self.arguments_error(ty, e.to_string(), None))?
                 .collect(),
             None => Vec::new(),
         };
@@ -212,31 +336,45 @@ impl ParsedCall {
                 params.len(),
                 nodes.len()
             );
-            return Err(self.arguments_error(ty, message));
+            return Err(self.arguments_error(ty, message, None));
         }
         let mut values = Vec::with_capacity(params.len());
         let source = self.call.source();
+        let explain = |node: &Node, ty: &Type| match value_text::typed_node(node, source, ty) {
+            Err(e) => self.as_written(e),
+            // Not reached: WAVE refused the node, so it is not a value of the type.
+            Ok(_) => self.as_written(value_text::ValueTextError {
+                text: source.to_string(),
+                ty: type_name(ty),
+                position: node.span(),
+                problem: "not a value of this type".to_string(),
+                hint: None,
+            }),
+        };
         for (i, (name, param_ty)) in params.iter().enumerate() {
+            let wanted = format!("argument `{name}` (expects {})", type_name(param_ty));
             let value = match nodes.get(i) {
-                Some(node) if holds_resource(param_ty) => {
-                    typed_with_handles(node, param_ty, source, handle).map_err(|message| {
+                Some(node) if holds_resource(param_ty) => typed_with_handles(
+                    node, param_ty, source, handle, &explain,
+                )
+                .map_err(|error| match error {
+                    ArgumentError::Message(message) => {
                         let message = format!("argument `{name}`: {message}");
-                        self.arguments_error(ty, message)
-                    })?
-                }
-                Some(node) => node.to_wasm_value::<Val>(param_ty, source).map_err(|e| {
-                    let text = source.get(e.span()).unwrap_or_default();
-                    let message = format!(
-                        "argument `{name}` (expects {}): {} at `{text}`",
-                        type_name(param_ty),
-                        e.kind()
-                    );
-                    self.arguments_error(ty, message)
+                        self.arguments_error(ty, message, None)
+                    }
+                    ArgumentError::Value(e) => {
+                        let message = format!("{wanted}: {e}");
+                        self.arguments_error(ty, message, Some(e))
+                    }
+                })?,
+                Some(node) => value_text::typed_node(node, source, param_ty).map_err(|e| {
+                    let e = self.as_written(e);
+                    self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
                 })?,
                 None if matches!(param_ty, Type::Option(_)) => Val::Option(None),
                 None => {
                     let message = format!("argument `{name}` ({}) is missing", type_name(param_ty));
-                    return Err(self.arguments_error(ty, message));
+                    return Err(self.arguments_error(ty, message, None));
                 }
             };
             values.push(value);
@@ -244,12 +382,33 @@ impl ParsedCall {
         Ok(values)
     }
 
-    fn arguments_error(&self, ty: &ComponentFunc, message: String) -> CallError {
+    /// `error`, about the text WAVE parsed, placed in the call as written: a resource
+    /// function's dotted name is parsed as a placeholder of another length, and the
+    /// arguments after it are the same text.
+    fn as_written(&self, error: ValueTextError) -> ValueTextError {
+        let parsed = self.call.source().len();
+        let written = self.written.len();
+        let place = |at: usize| (at + written).saturating_sub(parsed).min(written);
+        let position = place(error.position.start)..place(error.position.end);
+        ValueTextError {
+            text: self.written.clone(),
+            position,
+            ..error
+        }
+    }
+
+    fn arguments_error(
+        &self,
+        ty: &ComponentFunc,
+        message: String,
+        value: Option<ValueTextError>,
+    ) -> CallError {
         CallError::Arguments {
             call: self.source().to_string(),
             name: self.name(),
             signature: signature(ty),
             message,
+            value: value.map(Box::new),
         }
     }
 }
@@ -271,14 +430,24 @@ fn holds_resource(ty: &Type) -> bool {
     }
 }
 
+/// Why an argument that holds handles could not be typed.
+enum ArgumentError {
+    /// A handle that cannot be given (an unbound name), or a part missing around one.
+    Message(String),
+    /// The text around the handles is not a value of its type.
+    Value(ValueTextError),
+}
+
 /// Types `node` against `ty`, which holds resource handles: each handle's text (a bound
-/// name) is given to `handle`, everything else is typed as WAVE types it.
+/// name) is given to `handle`, everything else is typed as WAVE types it, and `explain`
+/// says why a part of the text is not a value of its type.
 fn typed_with_handles(
     node: &Node,
     ty: &Type,
     source: &str,
     handle: &mut dyn FnMut(&str, &Type) -> Result<Val, String>,
-) -> Result<Val, String> {
+    explain: &dyn Fn(&Node, &Type) -> ValueTextError,
+) -> Result<Val, ArgumentError> {
     let text = |node: &Node| {
         source
             .get(node.span())
@@ -286,19 +455,18 @@ fn typed_with_handles(
             .trim()
             .to_string()
     };
-    let wave_error = |e: ParserError| {
-        let at = source.get(e.span()).unwrap_or_default();
-        format!("{} at `{at}`", e.kind())
-    };
+    let not_a = |node: &Node, ty: &Type| ArgumentError::Value(explain(node, ty));
     if !holds_resource(ty) {
-        return node.to_wasm_value::<Val>(ty, source).map_err(wave_error);
+        return value_text::typed_node(node, source, ty).map_err(|_| not_a(node, ty));
     }
-    let mut typed = |node: &Node, ty: &Type| typed_with_handles(node, ty, source, handle);
+    let mut typed = |node: &Node, ty: &Type| typed_with_handles(node, ty, source, handle, explain);
     Ok(match ty {
-        Type::Own(_) | Type::Borrow(_) => return handle(&text(node), ty),
+        Type::Own(_) | Type::Borrow(_) => {
+            return handle(&text(node), ty).map_err(ArgumentError::Message);
+        }
         Type::List(list) => {
             let element = list.ty();
-            let items = node.as_list().map_err(wave_error)?;
+            let items = node.as_list().map_err(|_| not_a(node, ty))?;
             Val::List(
                 items
                     .map(|n| typed(n, &element))
@@ -306,65 +474,68 @@ fn typed_with_handles(
             )
         }
         Type::Tuple(tuple) => {
-            let items: Vec<&Node> = node.as_tuple().map_err(wave_error)?.collect();
+            let items: Vec<&Node> = node.as_tuple().map_err(|_| not_a(node, ty))?.collect();
             let types: Vec<Type> = tuple.types().collect();
             if items.len() != types.len() {
-                return Err(format!(
-                    "`{}` has {} items, where {} has {}",
-                    text(node),
-                    items.len(),
-                    type_name(ty),
-                    types.len()
-                ));
+                return Err(not_a(node, ty));
             }
             let values = items.iter().zip(&types).map(|(n, t)| typed(n, t));
             Val::Tuple(values.collect::<Result<_, _>>()?)
         }
         Type::Record(record) => {
-            let given: Vec<(&str, &Node)> = node.as_record(source).map_err(wave_error)?.collect();
+            let given: Vec<(&str, &Node)> = node
+                .as_record(source)
+                .map_err(|_| not_a(node, ty))?
+                .collect();
             let mut fields = Vec::new();
             for field in record.fields() {
                 let value = match given.iter().find(|(name, _)| *name == field.name) {
                     Some((_, n)) => typed(n, &field.ty)?,
                     None if matches!(field.ty, Type::Option(_)) => Val::Option(None),
-                    None => return Err(format!("`{}` has no field `{}`", text(node), field.name)),
+                    None => {
+                        return Err(ArgumentError::Message(format!(
+                            "`{}` lacks field `{}`",
+                            text(node),
+                            field.name
+                        )));
+                    }
                 };
                 fields.push((field.name.to_string(), value));
             }
             Val::Record(fields)
         }
-        Type::Option(option) => match node.as_option().map_err(wave_error)? {
+        Type::Option(option) => match node.as_option().map_err(|_| not_a(node, ty))? {
             Some(n) => Val::Option(Some(Box::new(typed(n, &option.ty())?))),
             None => Val::Option(None),
         },
         Type::Result(result) => {
             let payload = |n: Option<&Node>,
                            t: Option<Type>,
-                           typed: &mut dyn FnMut(&Node, &Type) -> Result<Val, String>|
-             -> Result<Option<Box<Val>>, String> {
+                           typed: &mut dyn FnMut(&Node, &Type) -> Result<Val, ArgumentError>|
+             -> Result<Option<Box<Val>>, ArgumentError> {
                 match (n, t) {
                     (Some(n), Some(t)) => Ok(Some(Box::new(typed(n, &t)?))),
                     _ => Ok(None),
                 }
             };
-            match node.as_result().map_err(wave_error)? {
+            match node.as_result().map_err(|_| not_a(node, ty))? {
                 Ok(n) => Val::Result(Ok(payload(n, result.ok(), &mut typed)?)),
                 Err(n) => Val::Result(Err(payload(n, result.err(), &mut typed)?)),
             }
         }
         Type::Variant(variant) => {
-            let (label, payload) = node.as_variant(source).map_err(wave_error)?;
+            let (label, payload) = node.as_variant(source).map_err(|_| not_a(node, ty))?;
             let case = variant
                 .cases()
                 .find(|c| c.name == label)
-                .ok_or_else(|| format!("`{label}` is not a case of {}", type_name(ty)))?;
+                .ok_or_else(|| not_a(node, ty))?;
             let value = match (payload, case.ty) {
                 (Some(n), Some(t)) => Some(Box::new(typed(n, &t)?)),
                 _ => None,
             };
             Val::Variant(label.to_string(), value)
         }
-        _ => node.to_wasm_value::<Val>(ty, source).map_err(wave_error)?,
+        _ => value_text::typed_node(node, source, ty).map_err(|_| not_a(node, ty))?,
     })
 }
 
@@ -542,6 +713,136 @@ mod tests {
         let err = parse_call("Counter.new(5)").unwrap_err();
         assert!(matches!(err, CallError::Syntax { .. }), "{err}");
         assert_eq!(parse_call("drop(c)").unwrap().export_names(), ["drop"]);
+    }
+
+    /// A component importing `greeting: func(name: string, level: u8)` and a resource
+    /// `counter` with a method `add: func(n: u32)`.
+    const FUNCS: &str = r#"(component
+        (import "greeting" (func (param "name" string) (param "level" u8)))
+        (import "counter" (type $c (sub resource)))
+        (import "[method]counter.add" (func (param "self" (borrow $c)) (param "n" u32)))
+    )"#;
+
+    #[test]
+    fn a_wrong_argument_names_the_parameter_and_points_into_the_call() {
+        let ty = crate::test_support::imported_func(FUNCS, "greeting");
+        let err = parse_call("greeting(42, 1)")
+            .unwrap()
+            .arguments(&ty)
+            .unwrap_err();
+        let CallError::Arguments { message, value, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(
+            message,
+            "argument `name` (expects string): `42` is a number, not a string\n    \
+             greeting(42, 1)\n             ^^\n  hint: a string is written in double quotes: \"42\""
+        );
+        let value = value.as_deref().expect("the argument's error");
+        assert_eq!((value.fragment(), value.ty.as_str()), ("42", "string"));
+        let err = parse_call(r#"greeting("a", 256)"#)
+            .unwrap()
+            .arguments(&ty)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("`256` is out of range for u8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_argument_of_a_resource_function_points_into_the_call_as_written() {
+        let ty = crate::test_support::imported_func(FUNCS, "[method]counter.add");
+        let call = parse_call(r#"counter.add(c, "2")"#).unwrap();
+        let err = call
+            .arguments_with(&ty, &mut |_, _| Ok(Val::Bool(true)))
+            .unwrap_err();
+        let CallError::Arguments { value, .. } = &err else {
+            panic!("{err:?}");
+        };
+        let value = value.as_deref().expect("the argument's error");
+        assert_eq!(value.text, r#"counter.add(c, "2")"#);
+        assert_eq!(value.fragment(), r#""2""#);
+        assert!(
+            err.to_string()
+                .contains("`\"2\"` is a string; a u32 is written 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_function_suggests_the_nearest_export() {
+        let exports = vec!["word-count".to_string(), "headings".to_string()];
+        let err = CallError::no_such_function("word_count", None, exports.clone());
+        assert_eq!(
+            err.to_string(),
+            "the component exports no function `word_count`; did you mean `word-count`? it \
+             exports: word-count, headings"
+        );
+        assert_eq!(err.suggestion(), Some("word-count"));
+        let err = CallError::no_such_function("wordCount", Some("a:b/c"), exports.clone());
+        assert_eq!(err.suggestion(), Some("word-count"));
+        assert!(err.to_string().starts_with("the interface `a:b/c` exports"));
+        let err = CallError::no_such_function("delete", None, exports);
+        assert_eq!(
+            err.to_string(),
+            "the component exports no function `delete`; it exports: word-count, headings"
+        );
+        assert_eq!(err.suggestion(), None);
+    }
+
+    #[test]
+    fn a_missing_resource_function_suggests_the_nearest_one() {
+        let exports: Vec<String> = [
+            "[constructor]counter",
+            "[method]counter.add",
+            "[static]counter.make",
+            "peek",
+        ]
+        .map(String::from)
+        .to_vec();
+        let err = CallError::no_such_resource_function("counter", "ad", None, &exports);
+        assert_eq!(
+            err.to_string(),
+            "the component exports no `counter.ad`; did you mean `counter.add`? the functions \
+             of `counter` are: counter.new, counter.add, counter.make"
+        );
+        let err = CallError::no_such_resource_function("countr", "add", None, &exports);
+        assert_eq!(
+            err.to_string(),
+            "the component exports no `countr.add`; did you mean `counter.add`? it exports no \
+             resource `countr`"
+        );
+    }
+
+    #[test]
+    fn a_missing_interface_suggests_the_nearest_one() {
+        let exports = vec![
+            "witness:counters/counters@0.1.0".to_string(),
+            "witness:text/words".to_string(),
+        ];
+        let suggest = |wanted: &str| {
+            CallError::no_such_interface(wanted, exports.clone())
+                .suggestion()
+                .map(str::to_string)
+        };
+        assert_eq!(
+            suggest("witness:counters/counter").as_deref(),
+            Some("witness:counters/counters")
+        );
+        assert_eq!(
+            suggest("witness:counters/counters@0.1.1").as_deref(),
+            Some("witness:counters/counters@0.1.0")
+        );
+        assert_eq!(suggest("words").as_deref(), Some("witness:text/words"));
+        assert_eq!(suggest("wasi:cli/run"), None);
+        let err = CallError::no_such_interface("witness:text/word", exports.clone());
+        assert_eq!(
+            err.to_string(),
+            "the component exports no interface `witness:text/word`; did you mean \
+             `witness:text/words`? it exports: witness:counters/counters@0.1.0, \
+             witness:text/words"
+        );
     }
 
     #[test]

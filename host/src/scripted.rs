@@ -21,6 +21,7 @@ use wasmtime::{Engine, StoreContextMut};
 
 use crate::state::HostState;
 use crate::value::to_wave;
+use crate::value_text::ValueTextError;
 
 /// One scripted import: the function, where it lives, and what it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,20 +64,18 @@ pub enum ScriptError {
     },
     /// An answer is not a value of the import's result type.
     #[error(
-        "[[import]] #{entry} `{import}`: the answer `{answer}` is not a value of its result \
-         type {ty}: {message}"
+        "[[import]] #{entry} `{import}`: the answer `{}` is not a value of its result type \
+         {}: {error}",
+        .error.text,
+        .error.ty
     )]
     WrongType {
         /// The entry.
         entry: usize,
         /// The import.
         import: String,
-        /// The answer as written.
-        answer: String,
-        /// The result type.
-        ty: String,
-        /// The parser's message.
-        message: String,
+        /// Why the answer (`error.text`) is not a value of the result type (`error.ty`).
+        error: Box<ValueTextError>,
     },
     /// An entry gives answers to a function that returns nothing.
     #[error("[[import]] #{entry} `{import}` returns nothing, so it takes no `returns`")]
@@ -585,11 +584,9 @@ impl Script {
 }
 
 fn typed_answer(entry: usize, import: &str, ty: &Type, answer: &str) -> Result<Val, ScriptError> {
-    Val::from_wave(ty, answer).map_err(|e| ScriptError::WrongType {
+    crate::value_text::parse_value(ty, answer).map_err(|error| ScriptError::WrongType {
         entry,
         import: import.to_string(),
-        answer: answer.to_string(),
-        ty: crate::type_name(ty),
-        message: e.to_string(),
+        error: Box::new(error),
     })
 }
