@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::wasm_wave::ast::Node;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
-use wasmtime::component::{Type, Val};
+use wasmtime::component::{ResourceType, Type, Val};
 
 use crate::names::{did_you_mean, nearest};
 use crate::value_text::{self, ValueTextError};
@@ -162,7 +162,7 @@ impl CallError {
 
     /// No `resource.function` among `exports`, the functions exported where it was looked
     /// for (by export name, `[method]counter.add`); lists the resource's functions and
-    /// suggests the resource function it most likely means.
+    /// suggests the one it most likely means (any resource's, where `resource` has none).
     pub(crate) fn no_such_resource_function(
         resource: &str,
         function: &str,
@@ -179,9 +179,15 @@ impl CallError {
             .filter(|export| resource_function(export).is_some_and(|(r, _)| r == resource))
             .map(|export| call_name(export))
             .collect();
-        let wanted = format!("{resource}.{function}");
-        let suggestion =
-            nearest(&wanted, resource_functions.iter().map(String::as_str)).map(str::to_string);
+        // Of a resource that exists, the function is what was mistyped; otherwise the
+        // resource may be too.
+        let suggestion = if available.is_empty() {
+            let wanted = format!("{resource}.{function}");
+            nearest(&wanted, resource_functions.iter().map(String::as_str)).map(str::to_string)
+        } else {
+            let functions = available.iter().filter_map(|f| f.split_once('.'));
+            nearest(function, functions.map(|(_, f)| f)).map(|f| format!("{resource}.{f}"))
+        };
         CallError::NoSuchResourceFunction {
             resource: resource.to_string(),
             function: function.to_string(),
@@ -414,7 +420,7 @@ impl ParsedCall {
 }
 
 /// Whether a value of `ty` holds a resource handle anywhere.
-fn holds_resource(ty: &Type) -> bool {
+pub(crate) fn holds_resource(ty: &Type) -> bool {
     match ty {
         Type::Own(_) | Type::Borrow(_) => true,
         Type::List(l) => holds_resource(&l.ty()),
@@ -564,23 +570,37 @@ pub fn resource_function(export: &str) -> Option<(&str, &str)> {
 
 /// A function type in WIT syntax: `func(name: string) -> string`.
 pub fn signature(ty: &ComponentFunc) -> String {
+    signature_with(ty, &|_| None)
+}
+
+/// Like [`signature`], with each resource named as `resource` names it (`own<blob>`).
+pub(crate) fn signature_with(ty: &ComponentFunc, resource: &ResourceNames<'_>) -> String {
     let params: Vec<String> = ty
         .params()
-        .map(|(name, t)| format!("{name}: {}", type_name(&t)))
+        .map(|(name, t)| format!("{name}: {}", type_name_with(&t, resource)))
         .collect();
     let mut out = format!("func({})", params.join(", "));
     for result in ty.results() {
-        let _ = write!(out, " -> {}", type_name(&result));
+        let _ = write!(out, " -> {}", type_name_with(&result, resource));
     }
     out
 }
 
+/// The name of a resource type, where the caller knows it.
+pub(crate) type ResourceNames<'a> = dyn Fn(&ResourceType) -> Option<String> + 'a;
+
 /// A component value type in WIT syntax, with records, variants, enums and flags spelled out
 /// (their WIT names are not part of the type).
 pub fn type_name(ty: &Type) -> String {
-    fn opt(t: Option<Type>) -> String {
-        t.map(|t| type_name(&t)).unwrap_or_else(|| "_".to_string())
-    }
+    type_name_with(ty, &|_| None)
+}
+
+/// Like [`type_name`], with each resource named as `resource` names it (`borrow<blob>`),
+/// or as `resource` where it does not.
+pub(crate) fn type_name_with(ty: &Type, resource: &ResourceNames<'_>) -> String {
+    let name = |t: &Type| type_name_with(t, resource);
+    let opt = |t: Option<Type>| t.map(|t| name(&t)).unwrap_or_else(|| "_".to_string());
+    let handle = |r: &ResourceType| resource(r).unwrap_or_else(|| "resource".to_string());
     match ty {
         Type::Bool => "bool".into(),
         Type::S8 => "s8".into(),
@@ -595,25 +615,25 @@ pub fn type_name(ty: &Type) -> String {
         Type::Float64 => "f64".into(),
         Type::Char => "char".into(),
         Type::String => "string".into(),
-        Type::List(l) => format!("list<{}>", type_name(&l.ty())),
-        Type::FixedLengthList(l) => format!("list<{}, _>", type_name(&l.ty())),
-        Type::Map(m) => format!("map<{}, {}>", type_name(&m.key()), type_name(&m.value())),
+        Type::List(l) => format!("list<{}>", name(&l.ty())),
+        Type::FixedLengthList(l) => format!("list<{}, _>", name(&l.ty())),
+        Type::Map(m) => format!("map<{}, {}>", name(&m.key()), name(&m.value())),
         Type::Record(r) => {
             let fields: Vec<String> = r
                 .fields()
-                .map(|f| format!("{}: {}", f.name, type_name(&f.ty)))
+                .map(|f| format!("{}: {}", f.name, name(&f.ty)))
                 .collect();
             format!("record {{ {} }}", fields.join(", "))
         }
         Type::Tuple(t) => {
-            let types: Vec<String> = t.types().map(|t| type_name(&t)).collect();
+            let types: Vec<String> = t.types().map(|t| name(&t)).collect();
             format!("tuple<{}>", types.join(", "))
         }
         Type::Variant(v) => {
             let cases: Vec<String> = v
                 .cases()
                 .map(|c| match c.ty {
-                    Some(t) => format!("{}({})", c.name, type_name(&t)),
+                    Some(t) => format!("{}({})", c.name, name(&t)),
                     None => c.name.to_string(),
                 })
                 .collect();
@@ -621,10 +641,10 @@ pub fn type_name(ty: &Type) -> String {
         }
         Type::Enum(e) => format!("enum {{ {} }}", e.names().collect::<Vec<_>>().join(", ")),
         Type::Flags(f) => format!("flags {{ {} }}", f.names().collect::<Vec<_>>().join(", ")),
-        Type::Option(o) => format!("option<{}>", type_name(&o.ty())),
+        Type::Option(o) => format!("option<{}>", name(&o.ty())),
         Type::Result(r) => format!("result<{}, {}>", opt(r.ok()), opt(r.err())),
-        Type::Own(_) => "own<resource>".into(),
-        Type::Borrow(_) => "borrow<resource>".into(),
+        Type::Own(r) => format!("own<{}>", handle(r)),
+        Type::Borrow(r) => format!("borrow<{}>", handle(r)),
         Type::Future(_) => "future".into(),
         Type::Stream(_) => "stream".into(),
         Type::ErrorContext => "error-context".into(),
@@ -807,6 +827,8 @@ mod tests {
             "the component exports no `counter.ad`; did you mean `counter.add`? the functions \
              of `counter` are: counter.new, counter.add, counter.make"
         );
+        let err = CallError::no_such_resource_function("counter", "reset", None, &exports);
+        assert_eq!(err.suggestion(), None);
         let err = CallError::no_such_resource_function("countr", "add", None, &exports);
         assert_eq!(
             err.to_string(),

@@ -7,11 +7,7 @@ use wasmtime::{Config, Engine};
 
 /// The type of the function `name` that the component written as `wat` imports.
 pub(crate) fn imported_func(wat: &str, name: &str) -> ComponentFunc {
-    let mut config = Config::new();
-    config.wasm_component_model(true);
-    let engine = Engine::new(&config).expect("an engine");
-    let bytes = wat::parse_str(wat).expect("the test component parses");
-    let component = Component::new(&engine, bytes).expect("the test component compiles");
+    let (engine, component) = component(wat);
     let component_type = component.component_type();
     let (_, item) = component_type
         .imports(&engine)
@@ -21,4 +17,14 @@ pub(crate) fn imported_func(wat: &str, name: &str) -> ComponentFunc {
         ComponentItem::ComponentFunc(func) => func,
         _ => panic!("{name} is a function"),
     }
+}
+
+/// The component written as `wat`, compiled by an engine of its own.
+pub(crate) fn component(wat: &str) -> (Engine, Component) {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    let engine = Engine::new(&config).expect("an engine");
+    let bytes = wat::parse_str(wat).expect("the test component parses");
+    let component = Component::new(&engine, bytes).expect("the test component compiles");
+    (engine, component)
 }
