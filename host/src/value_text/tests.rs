@@ -319,3 +319,44 @@ fn good_text_reads_as_its_value() {
         Ok(Val::Option(Some(Box::new(Val::U32(7)))))
     );
 }
+
+#[test]
+fn any_text_of_wave_pieces_gets_a_message_that_points_inside_it() {
+    use chacha20::ChaCha12Rng;
+    use rand::{RngExt, SeedableRng};
+
+    // WAVE's tokens, names of the test types' fields and cases, and text WAVE trips on
+    // (characters of several bytes, quotes left open, line breaks).
+    const PIECES: &[&str] = &[
+        "{", "}", "(", ")", "[", "]", ":", ",", " ", "\n", "\"", "'", "\"é\"", "'é'", "é", "ß",
+        "1", "-1", "300", "1.5", "1e3", "nan", "-inf", "true", "some(", "none", "ok(", "err(",
+        "text", "txt", "level", "red", "circle", "read", "%red", "_", "Word", "\\u{41}", "\\q",
+        "\"\"\"", "//c\n", "🦀",
+    ];
+    let types = types();
+    let mut names: Vec<&String> = types.keys().collect();
+    names.sort();
+    let mut rng = ChaCha12Rng::seed_from_u64(7);
+    for round in 0..3000 {
+        let len = rng.random_range(1..8);
+        let text: String = (0..len)
+            .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+            .collect();
+        let ty = names[round % names.len()];
+        if let Err(e) = parse_value(&types[ty.as_str()], &text) {
+            let shown = e.to_string();
+            assert!(!e.problem.is_empty(), "{ty} `{text}`");
+            assert!(
+                e.position.start <= e.position.end && e.position.end <= text.len(),
+                "{ty} `{text}`: {:?}",
+                e.position
+            );
+            assert!(
+                text.get(e.position.clone()).is_some(),
+                "{ty} `{text}`: {:?} is not on characters",
+                e.position
+            );
+            assert!(shown.starts_with(&e.problem), "{ty} `{text}`: {shown}");
+        }
+    }
+}
