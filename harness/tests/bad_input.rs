@@ -158,11 +158,22 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
         TrialError::Call {
             call: 2, source, ..
         } => match source.as_ref() {
-            CallError::Arguments { name, message, .. } => {
+            CallError::Arguments {
+                name,
+                message,
+                value,
+                ..
+            } => {
                 assert_eq!(name, "greeting");
                 assert!(
                     message.starts_with("argument `name` (expects string)"),
                     "{message}"
+                );
+                let value = value.as_deref().expect("the argument's own error");
+                assert_eq!((value.fragment(), value.ty.as_str()), ("42", "string"));
+                assert_eq!(
+                    value.hint.as_deref(),
+                    Some("a string is written in double quotes: \"42\"")
                 );
             }
             other => panic!("{other:?}"),
@@ -175,10 +186,14 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
             call: 1, source, ..
         } => match source.as_ref() {
             CallError::NoSuchFunction {
-                name, available, ..
+                name,
+                available,
+                suggestion,
+                ..
             } => {
                 assert_eq!(name, "greet");
                 assert_eq!(available, &["greeting"]);
+                assert_eq!(suggestion.as_deref(), Some("greeting"));
             }
             other => panic!("{other:?}"),
         },

@@ -237,27 +237,15 @@ impl PluginInstance {
             }
         }
         match (call.resource_function(), first_error) {
-            (Some((resource, function)), Some(CallError::NoSuchFunction { available, .. })) => {
-                let of_resource: Vec<String> = available
-                    .iter()
-                    .filter(|export| {
-                        super::call::resource_function(export).is_some_and(|(r, _)| r == resource)
-                    })
-                    .map(|export| super::call::call_name(export))
-                    .collect();
-                Err(CallError::NoSuchResourceFunction {
-                    resource: resource.to_string(),
-                    function: function.to_string(),
-                    interface: interface.map(str::to_string),
-                    available: of_resource,
-                })
-            }
+            (Some((resource, function)), Some(CallError::NoSuchFunction { available, .. })) => Err(
+                CallError::no_such_resource_function(resource, function, interface, &available),
+            ),
             (_, Some(error)) => Err(error),
-            (_, None) => Err(CallError::NoSuchFunction {
-                name: call.name(),
-                interface: interface.map(str::to_string),
-                available: Vec::new(),
-            }),
+            (_, None) => Err(CallError::no_such_function(
+                &call.name(),
+                interface,
+                Vec::new(),
+            )),
         }
     }
 
@@ -379,22 +367,18 @@ impl PluginInstance {
                 });
                 let index = super::call::resolve_interface(iface, &interfaces)
                     .and_then(|name| self.instance.get_export_index(&mut self.store, None, name));
-                Some(index.ok_or_else(|| CallError::NoSuchInterface {
-                    interface: iface.to_string(),
-                    available: interfaces.clone(),
-                })?)
+                Some(index.ok_or_else(|| CallError::no_such_interface(iface, interfaces.clone()))?)
             }
             None => None,
         };
         self.instance
             .get_export_index(&mut self.store, scope.as_ref(), name)
             .and_then(|index| self.instance.get_func(&mut self.store, index))
-            .ok_or_else(|| CallError::NoSuchFunction {
-                name: name.to_string(),
-                interface: interface.map(str::to_string),
-                available: self.export_names(interface, |item| {
+            .ok_or_else(|| {
+                let available = self.export_names(interface, |item| {
                     matches!(item, ComponentItem::ComponentFunc(_))
-                }),
+                });
+                CallError::no_such_function(name, interface, available)
             })
     }
 

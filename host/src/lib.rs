@@ -11,12 +11,16 @@ pub mod config;
 mod deterministic;
 pub mod files;
 mod instance;
+mod names;
 mod output;
 pub mod plugin_api;
 mod scripted;
 mod state;
 pub mod terminal;
+#[cfg(test)]
+mod test_support;
 pub mod value;
+mod value_text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +48,7 @@ pub use state::{
     InstanceSettings, Limits, LogOutput, MAX_HOST_CALL_RECORDS, MAX_INSTANCES, MAX_MEMORIES,
     MAX_TABLES, Random, TABLE_ELEMENT_BYTES,
 };
+pub use value_text::{ValueTextError, parse_value};
 
 /// How often the engine's epoch advances; time limits are counted in these ticks.
 pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);

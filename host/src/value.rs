@@ -3,6 +3,8 @@
 
 use wasmtime::component::{ResourceAny, Type, Val};
 
+use crate::value_text::ValueTextError;
+
 /// A value's WAVE text; values WAVE cannot write (resources, streams) as their debug form,
 /// also inside a list, record or other value ([`to_wave_with`] names handles better).
 pub fn to_wave(value: &Val) -> String {
@@ -64,9 +66,10 @@ pub fn to_wave_with(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> Stri
     }
 }
 
-/// Parses `expect` as a WAVE value of type `ty`.
-pub fn parse_expected(ty: &Type, expect: &str) -> Result<Val, String> {
-    Val::from_wave(ty, expect).map_err(|e| e.to_string())
+/// Parses `expect` as a WAVE value of type `ty`; an error says what was wanted, where the
+/// text went wrong and what to try.
+pub fn parse_expected(ty: &Type, expect: &str) -> Result<Val, ValueTextError> {
+    crate::value_text::parse_value(ty, expect)
 }
 
 /// Whether two values of the same type are equal as values (`0.0` equals `-0.0`, NaN equals
@@ -214,6 +217,8 @@ mod tests {
     #[test]
     fn expected_values_parse_against_their_type() {
         assert_eq!(parse_expected(&Type::U32, "42").unwrap(), Val::U32(42));
-        assert!(parse_expected(&Type::U32, "\"x\"").is_err());
+        let e = parse_expected(&Type::U32, "\"x\"").unwrap_err();
+        assert_eq!(e.ty, "u32");
+        assert!(e.problem.contains("is a string, not a u32"), "{e}");
     }
 }

@@ -1,90 +1,21 @@
 //! WAVE function calls (`name(arg, …)`, the syntax of `wasmtime run --invoke`): parsed once,
 //! then found among an instance's exports and typed against the function's parameters.
+//! Why a call cannot be made is `error`'s; the WIT names of types and functions that
+//! messages show are `wit_names`'.
 
-use std::fmt::Write as _;
+mod error;
+mod wit_names;
 
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::wasm_wave::ast::Node;
-use wasmtime::component::wasm_wave::parser::ParserError;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Type, Val};
 
-/// Why a call could not be made; each names what the user wrote.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CallError {
-    /// The text is not a WAVE function call.
-    #[error("`{call}` is not a WAVE function call: {message}")]
-    Syntax {
-        /// The call as written.
-        call: String,
-        /// The parser's message.
-        message: String,
-    },
-    /// The named interface is not among the component's exports.
-    #[error("the component exports no interface `{interface}`; it exports: {}", list(.available))]
-    NoSuchInterface {
-        /// The interface asked for.
-        interface: String,
-        /// What the component does export.
-        available: Vec<String>,
-    },
-    /// The named function is not exported (where it was looked for).
-    #[error("{} exports no function `{name}`; it exports: {}", place(.interface), list(.available))]
-    NoSuchFunction {
-        /// The function asked for.
-        name: String,
-        /// The interface it was looked for in, if any.
-        interface: Option<String>,
-        /// What is exported there.
-        available: Vec<String>,
-    },
-    /// The named resource has no such function (where it was looked for).
-    #[error(
-        "{} exports no `{resource}.{function}`; the functions of `{resource}` are: {}",
-        place(.interface),
-        list(.available)
-    )]
-    NoSuchResourceFunction {
-        /// The resource.
-        resource: String,
-        /// The function asked for.
-        function: String,
-        /// The interface it was looked for in, if any.
-        interface: Option<String>,
-        /// The resource's functions, as `resource.function`.
-        available: Vec<String>,
-    },
-    /// The guest called a scripted import more often than its script has answers.
-    #[error("{0}")]
-    NoAnswerLeft(String),
-    /// An argument does not fit its parameter, or the count is wrong.
-    #[error("`{call}` does not fit `{name}: {signature}`: {message}")]
-    Arguments {
-        /// The call as written.
-        call: String,
-        /// The function's name.
-        name: String,
-        /// The function's WIT signature.
-        signature: String,
-        /// Which argument is wrong and why.
-        message: String,
-    },
-}
+pub use error::CallError;
+pub(crate) use wit_names::signature_with;
+pub use wit_names::{call_name, resource_function, signature, type_name};
 
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        "nothing".to_string()
-    } else {
-        names.join(", ")
-    }
-}
-
-fn place(interface: &Option<String>) -> String {
-    match interface {
-        Some(i) => format!("the interface `{i}`"),
-        None => "the component".to_string(),
-    }
-}
+use crate::value_text::{self, ValueTextError};
 
 /// A call whose syntax has been checked; its arguments are typed when the function is known.
 /// The name may be a resource's function, `counter.new` (its constructor), `counter.add` (a
@@ -202,7 +133,7 @@ impl ParsedCall {
         let nodes: Vec<_> = match self.call.params_node() {
             Some(node) => node
                 .as_tuple()
-                .map_err(|e| self.arguments_error(ty, e.to_string()))?
+                .map_err(|e| self.arguments_error(ty, e.to_string(), None))?
                 .collect(),
             None => Vec::new(),
         };
@@ -212,31 +143,45 @@ impl ParsedCall {
                 params.len(),
                 nodes.len()
             );
-            return Err(self.arguments_error(ty, message));
+            return Err(self.arguments_error(ty, message, None));
         }
         let mut values = Vec::with_capacity(params.len());
         let source = self.call.source();
+        let explain = |node: &Node, ty: &Type| match value_text::typed_node(node, source, ty) {
+            Err(e) => self.as_written(e),
+            // Not reached: WAVE refused the node, so it is not a value of the type.
+            Ok(_) => self.as_written(value_text::ValueTextError {
+                text: source.to_string(),
+                ty: type_name(ty),
+                position: node.span(),
+                problem: "not a value of this type".to_string(),
+                hint: None,
+            }),
+        };
         for (i, (name, param_ty)) in params.iter().enumerate() {
+            let wanted = format!("argument `{name}` (expects {})", type_name(param_ty));
             let value = match nodes.get(i) {
-                Some(node) if holds_resource(param_ty) => {
-                    typed_with_handles(node, param_ty, source, handle).map_err(|message| {
+                Some(node) if holds_resource(param_ty) => typed_with_handles(
+                    node, param_ty, source, handle, &explain,
+                )
+                .map_err(|error| match error {
+                    ArgumentError::Message(message) => {
                         let message = format!("argument `{name}`: {message}");
-                        self.arguments_error(ty, message)
-                    })?
-                }
-                Some(node) => node.to_wasm_value::<Val>(param_ty, source).map_err(|e| {
-                    let text = source.get(e.span()).unwrap_or_default();
-                    let message = format!(
-                        "argument `{name}` (expects {}): {} at `{text}`",
-                        type_name(param_ty),
-                        e.kind()
-                    );
-                    self.arguments_error(ty, message)
+                        self.arguments_error(ty, message, None)
+                    }
+                    ArgumentError::Value(e) => {
+                        let message = format!("{wanted}: {e}");
+                        self.arguments_error(ty, message, Some(e))
+                    }
+                })?,
+                Some(node) => value_text::typed_node(node, source, param_ty).map_err(|e| {
+                    let e = self.as_written(e);
+                    self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
                 })?,
                 None if matches!(param_ty, Type::Option(_)) => Val::Option(None),
                 None => {
                     let message = format!("argument `{name}` ({}) is missing", type_name(param_ty));
-                    return Err(self.arguments_error(ty, message));
+                    return Err(self.arguments_error(ty, message, None));
                 }
             };
             values.push(value);
@@ -244,18 +189,39 @@ impl ParsedCall {
         Ok(values)
     }
 
-    fn arguments_error(&self, ty: &ComponentFunc, message: String) -> CallError {
+    /// `error`, about the text WAVE parsed, placed in the call as written: a resource
+    /// function's dotted name is parsed as a placeholder of another length, and the
+    /// arguments after it are the same text.
+    fn as_written(&self, error: ValueTextError) -> ValueTextError {
+        let parsed = self.call.source().len();
+        let written = self.written.len();
+        let place = |at: usize| (at + written).saturating_sub(parsed).min(written);
+        let position = place(error.position.start)..place(error.position.end);
+        ValueTextError {
+            text: self.written.clone(),
+            position,
+            ..error
+        }
+    }
+
+    fn arguments_error(
+        &self,
+        ty: &ComponentFunc,
+        message: String,
+        value: Option<ValueTextError>,
+    ) -> CallError {
         CallError::Arguments {
             call: self.source().to_string(),
             name: self.name(),
             signature: signature(ty),
             message,
+            value: value.map(Box::new),
         }
     }
 }
 
 /// Whether a value of `ty` holds a resource handle anywhere.
-fn holds_resource(ty: &Type) -> bool {
+pub(crate) fn holds_resource(ty: &Type) -> bool {
     match ty {
         Type::Own(_) | Type::Borrow(_) => true,
         Type::List(l) => holds_resource(&l.ty()),
@@ -271,14 +237,24 @@ fn holds_resource(ty: &Type) -> bool {
     }
 }
 
+/// Why an argument that holds handles could not be typed.
+enum ArgumentError {
+    /// A handle that cannot be given (an unbound name), or a part missing around one.
+    Message(String),
+    /// The text around the handles is not a value of its type.
+    Value(ValueTextError),
+}
+
 /// Types `node` against `ty`, which holds resource handles: each handle's text (a bound
-/// name) is given to `handle`, everything else is typed as WAVE types it.
+/// name) is given to `handle`, everything else is typed as WAVE types it, and `explain`
+/// says why a part of the text is not a value of its type.
 fn typed_with_handles(
     node: &Node,
     ty: &Type,
     source: &str,
     handle: &mut dyn FnMut(&str, &Type) -> Result<Val, String>,
-) -> Result<Val, String> {
+    explain: &dyn Fn(&Node, &Type) -> ValueTextError,
+) -> Result<Val, ArgumentError> {
     let text = |node: &Node| {
         source
             .get(node.span())
@@ -286,19 +262,18 @@ fn typed_with_handles(
             .trim()
             .to_string()
     };
-    let wave_error = |e: ParserError| {
-        let at = source.get(e.span()).unwrap_or_default();
-        format!("{} at `{at}`", e.kind())
-    };
+    let not_a = |node: &Node, ty: &Type| ArgumentError::Value(explain(node, ty));
     if !holds_resource(ty) {
-        return node.to_wasm_value::<Val>(ty, source).map_err(wave_error);
+        return value_text::typed_node(node, source, ty).map_err(|_| not_a(node, ty));
     }
-    let mut typed = |node: &Node, ty: &Type| typed_with_handles(node, ty, source, handle);
+    let mut typed = |node: &Node, ty: &Type| typed_with_handles(node, ty, source, handle, explain);
     Ok(match ty {
-        Type::Own(_) | Type::Borrow(_) => return handle(&text(node), ty),
+        Type::Own(_) | Type::Borrow(_) => {
+            return handle(&text(node), ty).map_err(ArgumentError::Message);
+        }
         Type::List(list) => {
             let element = list.ty();
-            let items = node.as_list().map_err(wave_error)?;
+            let items = node.as_list().map_err(|_| not_a(node, ty))?;
             Val::List(
                 items
                     .map(|n| typed(n, &element))
@@ -306,158 +281,69 @@ fn typed_with_handles(
             )
         }
         Type::Tuple(tuple) => {
-            let items: Vec<&Node> = node.as_tuple().map_err(wave_error)?.collect();
+            let items: Vec<&Node> = node.as_tuple().map_err(|_| not_a(node, ty))?.collect();
             let types: Vec<Type> = tuple.types().collect();
             if items.len() != types.len() {
-                return Err(format!(
-                    "`{}` has {} items, where {} has {}",
-                    text(node),
-                    items.len(),
-                    type_name(ty),
-                    types.len()
-                ));
+                return Err(not_a(node, ty));
             }
             let values = items.iter().zip(&types).map(|(n, t)| typed(n, t));
             Val::Tuple(values.collect::<Result<_, _>>()?)
         }
         Type::Record(record) => {
-            let given: Vec<(&str, &Node)> = node.as_record(source).map_err(wave_error)?.collect();
+            let given: Vec<(&str, &Node)> = node
+                .as_record(source)
+                .map_err(|_| not_a(node, ty))?
+                .collect();
             let mut fields = Vec::new();
             for field in record.fields() {
                 let value = match given.iter().find(|(name, _)| *name == field.name) {
                     Some((_, n)) => typed(n, &field.ty)?,
                     None if matches!(field.ty, Type::Option(_)) => Val::Option(None),
-                    None => return Err(format!("`{}` has no field `{}`", text(node), field.name)),
+                    None => {
+                        return Err(ArgumentError::Message(format!(
+                            "`{}` lacks field `{}`",
+                            text(node),
+                            field.name
+                        )));
+                    }
                 };
                 fields.push((field.name.to_string(), value));
             }
             Val::Record(fields)
         }
-        Type::Option(option) => match node.as_option().map_err(wave_error)? {
+        Type::Option(option) => match node.as_option().map_err(|_| not_a(node, ty))? {
             Some(n) => Val::Option(Some(Box::new(typed(n, &option.ty())?))),
             None => Val::Option(None),
         },
         Type::Result(result) => {
             let payload = |n: Option<&Node>,
                            t: Option<Type>,
-                           typed: &mut dyn FnMut(&Node, &Type) -> Result<Val, String>|
-             -> Result<Option<Box<Val>>, String> {
+                           typed: &mut dyn FnMut(&Node, &Type) -> Result<Val, ArgumentError>|
+             -> Result<Option<Box<Val>>, ArgumentError> {
                 match (n, t) {
                     (Some(n), Some(t)) => Ok(Some(Box::new(typed(n, &t)?))),
                     _ => Ok(None),
                 }
             };
-            match node.as_result().map_err(wave_error)? {
+            match node.as_result().map_err(|_| not_a(node, ty))? {
                 Ok(n) => Val::Result(Ok(payload(n, result.ok(), &mut typed)?)),
                 Err(n) => Val::Result(Err(payload(n, result.err(), &mut typed)?)),
             }
         }
         Type::Variant(variant) => {
-            let (label, payload) = node.as_variant(source).map_err(wave_error)?;
+            let (label, payload) = node.as_variant(source).map_err(|_| not_a(node, ty))?;
             let case = variant
                 .cases()
                 .find(|c| c.name == label)
-                .ok_or_else(|| format!("`{label}` is not a case of {}", type_name(ty)))?;
+                .ok_or_else(|| not_a(node, ty))?;
             let value = match (payload, case.ty) {
                 (Some(n), Some(t)) => Some(Box::new(typed(n, &t)?)),
                 _ => None,
             };
             Val::Variant(label.to_string(), value)
         }
-        _ => node.to_wasm_value::<Val>(ty, source).map_err(wave_error)?,
+        _ => value_text::typed_node(node, source, ty).map_err(|_| not_a(node, ty))?,
     })
-}
-
-/// A function's name as a call writes it: a resource's constructor, method or static
-/// (`[constructor]counter`, `[method]counter.add`, `[static]counter.make`) as
-/// `counter.new`, `counter.add`, `counter.make`; any other name as it is.
-pub fn call_name(export: &str) -> String {
-    match resource_function(export) {
-        Some((resource, function)) => format!("{resource}.{function}"),
-        None => export.to_string(),
-    }
-}
-
-/// The resource and function a resource function's export name names: `("counter",
-/// "new")` for `[constructor]counter`, `("counter", "add")` for `[method]counter.add` or
-/// `[static]counter.add`; `None` for any other export.
-pub fn resource_function(export: &str) -> Option<(&str, &str)> {
-    if let Some(resource) = export.strip_prefix("[constructor]") {
-        return Some((resource, "new"));
-    }
-    ["[method]", "[static]"]
-        .iter()
-        .find_map(|kind| export.strip_prefix(kind))
-        .and_then(|rest| rest.split_once('.'))
-}
-
-/// A function type in WIT syntax: `func(name: string) -> string`.
-pub fn signature(ty: &ComponentFunc) -> String {
-    let params: Vec<String> = ty
-        .params()
-        .map(|(name, t)| format!("{name}: {}", type_name(&t)))
-        .collect();
-    let mut out = format!("func({})", params.join(", "));
-    for result in ty.results() {
-        let _ = write!(out, " -> {}", type_name(&result));
-    }
-    out
-}
-
-/// A component value type in WIT syntax, with records, variants, enums and flags spelled out
-/// (their WIT names are not part of the type).
-pub fn type_name(ty: &Type) -> String {
-    fn opt(t: Option<Type>) -> String {
-        t.map(|t| type_name(&t)).unwrap_or_else(|| "_".to_string())
-    }
-    match ty {
-        Type::Bool => "bool".into(),
-        Type::S8 => "s8".into(),
-        Type::U8 => "u8".into(),
-        Type::S16 => "s16".into(),
-        Type::U16 => "u16".into(),
-        Type::S32 => "s32".into(),
-        Type::U32 => "u32".into(),
-        Type::S64 => "s64".into(),
-        Type::U64 => "u64".into(),
-        Type::Float32 => "f32".into(),
-        Type::Float64 => "f64".into(),
-        Type::Char => "char".into(),
-        Type::String => "string".into(),
-        Type::List(l) => format!("list<{}>", type_name(&l.ty())),
-        Type::FixedLengthList(l) => format!("list<{}, _>", type_name(&l.ty())),
-        Type::Map(m) => format!("map<{}, {}>", type_name(&m.key()), type_name(&m.value())),
-        Type::Record(r) => {
-            let fields: Vec<String> = r
-                .fields()
-                .map(|f| format!("{}: {}", f.name, type_name(&f.ty)))
-                .collect();
-            format!("record {{ {} }}", fields.join(", "))
-        }
-        Type::Tuple(t) => {
-            let types: Vec<String> = t.types().map(|t| type_name(&t)).collect();
-            format!("tuple<{}>", types.join(", "))
-        }
-        Type::Variant(v) => {
-            let cases: Vec<String> = v
-                .cases()
-                .map(|c| match c.ty {
-                    Some(t) => format!("{}({})", c.name, type_name(&t)),
-                    None => c.name.to_string(),
-                })
-                .collect();
-            format!("variant {{ {} }}", cases.join(", "))
-        }
-        Type::Enum(e) => format!("enum {{ {} }}", e.names().collect::<Vec<_>>().join(", ")),
-        Type::Flags(f) => format!("flags {{ {} }}", f.names().collect::<Vec<_>>().join(", ")),
-        Type::Option(o) => format!("option<{}>", type_name(&o.ty())),
-        Type::Result(r) => format!("result<{}, {}>", opt(r.ok()), opt(r.err())),
-        Type::Own(_) => "own<resource>".into(),
-        Type::Borrow(_) => "borrow<resource>".into(),
-        Type::Future(_) => "future".into(),
-        Type::Stream(_) => "stream".into(),
-        Type::ErrorContext => "error-context".into(),
-    }
 }
 
 /// Whether `wanted`, an interface as a fixture or a call writes it, names `actual`, one the
@@ -542,6 +428,61 @@ mod tests {
         let err = parse_call("Counter.new(5)").unwrap_err();
         assert!(matches!(err, CallError::Syntax { .. }), "{err}");
         assert_eq!(parse_call("drop(c)").unwrap().export_names(), ["drop"]);
+    }
+
+    /// A component importing `greeting: func(name: string, level: u8)` and a resource
+    /// `counter` with a method `add: func(n: u32)`.
+    const FUNCS: &str = r#"(component
+        (import "greeting" (func (param "name" string) (param "level" u8)))
+        (import "counter" (type $c (sub resource)))
+        (import "[method]counter.add" (func (param "self" (borrow $c)) (param "n" u32)))
+    )"#;
+
+    #[test]
+    fn a_wrong_argument_names_the_parameter_and_points_into_the_call() {
+        let ty = crate::test_support::imported_func(FUNCS, "greeting");
+        let err = parse_call("greeting(42, 1)")
+            .unwrap()
+            .arguments(&ty)
+            .unwrap_err();
+        let CallError::Arguments { message, value, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(
+            message,
+            "argument `name` (expects string): `42` is a number, not a string\n    \
+             greeting(42, 1)\n             ^^\n  hint: a string is written in double quotes: \"42\""
+        );
+        let value = value.as_deref().expect("the argument's error");
+        assert_eq!((value.fragment(), value.ty.as_str()), ("42", "string"));
+        let err = parse_call(r#"greeting("a", 256)"#)
+            .unwrap()
+            .arguments(&ty)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("`256` is out of range for u8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_argument_of_a_resource_function_points_into_the_call_as_written() {
+        let ty = crate::test_support::imported_func(FUNCS, "[method]counter.add");
+        let call = parse_call(r#"counter.add(c, "2")"#).unwrap();
+        let err = call
+            .arguments_with(&ty, &mut |_, _| Ok(Val::Bool(true)))
+            .unwrap_err();
+        let CallError::Arguments { value, .. } = &err else {
+            panic!("{err:?}");
+        };
+        let value = value.as_deref().expect("the argument's error");
+        assert_eq!(value.text, r#"counter.add(c, "2")"#);
+        assert_eq!(value.fragment(), r#""2""#);
+        assert!(
+            err.to_string()
+                .contains("`\"2\"` is a string; a u32 is written 2"),
+            "{err}"
+        );
     }
 
     #[test]
