@@ -25,7 +25,8 @@ pub enum ComposeError {
     /// does not export (or exports with another type).
     #[error(
         "the {runner} runner imports {}, which the {provider} provider does not export (or \
-         exports with another type): nothing is plugged into it",
+         exports with another type) and no [[import]] answers: export it from the provider's \
+         world, or answer it with an [[import]] entry",
         imports.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
     )]
     Unplugged {

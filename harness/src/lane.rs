@@ -8,6 +8,7 @@ use wasmtime::component::Val;
 use wasmtime::component::types::ComponentFunc;
 use witness_host::{CallOutcome, CallRecord, Host, LoadedComponent, PluginInstance, ScriptError};
 
+use crate::compose::ComposeError;
 use crate::error::{FixtureFileError, TrialError};
 use crate::fixture::{Fixture, FixtureFile};
 use crate::property;
@@ -23,6 +24,8 @@ pub struct InstanceLane<'a> {
     scratches: Vec<tempfile::TempDir>,
     /// The live instance; `None` before the first and after a trap.
     current: Option<PluginInstance>,
+    /// For a composed component: its runner and provider, named for messages.
+    composition: Option<(String, String)>,
 }
 
 impl<'a> InstanceLane<'a> {
@@ -44,7 +47,16 @@ impl<'a> InstanceLane<'a> {
             artifact,
             scratches: Vec::new(),
             current: None,
+            composition: None,
         }
+    }
+
+    /// The same lane over a composition of `runner` and `provider` (each named as
+    /// `<language> (<path>)`): an import of the composition that nothing answers is named as
+    /// the runner's import the provider does not export.
+    pub fn composed(mut self, runner: String, provider: String) -> Self {
+        self.composition = Some((runner, provider));
+        self
     }
 
     /// Whether an instance is live (none before the first call and after a trap).
@@ -74,20 +86,31 @@ impl<'a> InstanceLane<'a> {
             let instance = self
                 .host
                 .instantiate(self.component, &settings)
-                .map_err(|e| match e.downcast_ref::<ScriptError>() {
-                    // The fixture's [[import]] tables do not fit the world's imports.
-                    Some(script) => TrialError::BadFixture(FixtureFileError {
-                        file: self.fixture_file.to_path_buf(),
-                        line: script
-                            .entry()
-                            .and_then(|entry| self.fixture.entry_line("import", entry - 1)),
-                        message: script.to_string(),
-                    }),
-                    None => {
-                        let step = format!("failed to instantiate {}", self.artifact.display());
-                        TrialError::host(step, e)
-                    }
-                })?;
+                .map_err(
+                    |e| match (e.downcast_ref::<ScriptError>(), &self.composition) {
+                        // What the runner imports and neither the provider nor the fixture answers.
+                        (
+                            Some(ScriptError::Unanswered { import, signature }),
+                            Some((runner, provider)),
+                        ) => TrialError::Compose(ComposeError::Unplugged {
+                            runner: runner.clone(),
+                            provider: provider.clone(),
+                            imports: vec![format!("{import}: {signature}")],
+                        }),
+                        // The fixture's [[import]] tables do not fit the world's imports.
+                        (Some(script), _) => TrialError::BadFixture(FixtureFileError {
+                            file: self.fixture_file.to_path_buf(),
+                            line: script
+                                .entry()
+                                .and_then(|entry| self.fixture.entry_line("import", entry - 1)),
+                            message: script.to_string(),
+                        }),
+                        (None, _) => {
+                            let step = format!("failed to instantiate {}", self.artifact.display());
+                            TrialError::host(step, e)
+                        }
+                    },
+                )?;
             self.current = Some(instance);
         }
         // Made above if it was missing.

@@ -140,6 +140,11 @@ impl Observer<'_> {
                 &plan.fixture_file,
                 &component.artifact,
             );
+            if let Some(provider) = &plan.provider {
+                let runner = format!("{} ({})", plan.language, plan.guest.display());
+                let provider = format!("{} ({})", provider.language, provider.guest.display());
+                lane = lane.composed(runner, provider);
+            }
             let calls = calls::run(&plan, &mut lane)?;
             let mut properties = Vec::new();
             let mut property_errors = Vec::new();

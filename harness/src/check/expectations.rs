@@ -1,8 +1,8 @@
 //! A trial's `expect` values: each call's result compared with its `[[call]]`'s `expect`, as
 //! values (flags as sets, floats by value), every call that differs named with its line.
 
+use witness_host::CallOutcome;
 use witness_host::value;
-use witness_host::{CallOutcome, type_name};
 
 use crate::error::Mismatch;
 use crate::observation::Ran;
@@ -31,13 +31,11 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
                         value::to_wave(actual),
                         None,
                     )),
+                    // The error names the result type, where it failed and a hint.
                     Err(e) => found.push(mismatch(
                         expect.clone(),
                         value::to_wave(actual),
-                        Some(format!(
-                            "expect `{expect}` is not a value of the result type {}: {e}",
-                            type_name(ty)
-                        )),
+                        Some(format!("`expect` is not a value of the result type: {e}")),
                     )),
                 }
             }

@@ -129,8 +129,19 @@ impl RustToolchain {
     }
 
     fn write_workspace(&self) -> Result<()> {
-        write_if_changed(&self.workspace.join("Cargo.toml"), TEMPLATE_WORKSPACE)?;
         self.prune_stale_members()?;
+        // cargo refuses a member glob that matches nothing: `providers/*` is listed once a
+        // composition fixture's provider has a member there.
+        let has_providers = std::fs::read_dir(self.workspace.join(member_dir(Side::Provider)))
+            .is_ok_and(|mut entries| {
+                entries.any(|e| e.is_ok_and(|e| e.path().join("Cargo.toml").is_file()))
+            });
+        let members = match has_providers {
+            true => r#""members/*", "providers/*""#,
+            false => r#""members/*""#,
+        };
+        let manifest = TEMPLATE_WORKSPACE.replace("{members}", members);
+        write_if_changed(&self.workspace.join("Cargo.toml"), &manifest)?;
         let lock = self.workspace.join("Cargo.lock");
         if !lock.exists() && self.lock_seed.exists() {
             std::fs::copy(&self.lock_seed, &lock).with_context(|| {
@@ -240,6 +251,9 @@ impl Toolchain for RustToolchain {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _lock = self.lock_workspace()?;
         self.write_member(request, &package)?;
+        if request.side == Side::Provider {
+            self.write_workspace()?;
+        }
         let mut cmd = self.cargo();
         match builder {
             RustBuilder::Wasip2 => cmd.args(["build", "--target", "wasm32-wasip2"]),
