@@ -386,7 +386,12 @@ fn call_once(
         Some(dir) => {
             let fixture = witness_harness::fixture::Fixture::load(dir);
             let file = fixture.file.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-            fixture.settings(file, scratch.path())?
+            let mut settings = fixture.settings(file, scratch.path())?;
+            // Only the entries for what this component imports, as in a trial.
+            settings.imports =
+                witness_harness::imports::for_component(&file.imports, loaded.scripted_imports())
+                    .imports;
+            settings
         }
         None => InstanceSettings::default(),
     };

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fixture;
 pub mod generate;
 pub mod handles;
+pub mod imports;
 pub mod language;
 pub mod libtest;
 pub mod outcome;

@@ -366,13 +366,14 @@ impl Session {
                 line: None,
                 message: format!("{e:#}"),
             })?;
-        let (package, exported) =
-            crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
-                file: fixture_file.clone(),
-                line: None,
-                message: format!("`world`: {e:#}"),
-            })?;
-        notes.world = Some(package);
+        let checked = crate::wit::check_world(&wit, &file.world).map_err(|e| FixtureFileError {
+            file: fixture_file.clone(),
+            line: None,
+            message: format!("`world`: {e:#}"),
+        })?;
+        crate::imports::check_against_world(fixture, file, &checked)?;
+        notes.world = Some(checked.package);
+        let exported = checked.exports;
         if let Some((index, entry)) = file
             .known_divergences
             .iter()
@@ -740,7 +741,7 @@ impl InstanceLane<'_> {
         if self.current.is_none() {
             let scratch = tempfile::tempdir()
                 .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
-            let settings = self
+            let mut settings = self
                 .fixture
                 .settings(self.file, scratch.path())
                 .map_err(|e| FixtureFileError {
@@ -749,18 +750,27 @@ impl InstanceLane<'_> {
                     message: format!("{e:#}"),
                 })?;
             self.scratches.push(scratch);
+            // Only the entries for what this component imports (a toolchain leaves out the
+            // imports its guest never calls).
+            let script = crate::imports::for_component(
+                &self.file.imports,
+                self.component.scripted_imports(),
+            );
+            settings.imports = script.imports.clone();
             let instance = self
                 .host
                 .instantiate(self.component, &settings)
                 .map_err(|e| match e.downcast_ref::<ScriptError>() {
-                    // The fixture's [[import]] tables do not fit the world's imports.
-                    Some(script) => TrialError::BadFixture(FixtureFileError {
-                        file: self.fixture_file.to_path_buf(),
-                        line: script
-                            .entry()
-                            .and_then(|entry| self.fixture.entry_line("import", entry - 1)),
-                        message: script.to_string(),
-                    }),
+                    // The fixture's [[import]] tables do not fit the component's imports.
+                    Some(error) => {
+                        let (error, position) = script.renumber(error);
+                        TrialError::BadFixture(FixtureFileError {
+                            file: self.fixture_file.to_path_buf(),
+                            line: position
+                                .and_then(|index| self.fixture.entry_line("import", index)),
+                            message: error.to_string(),
+                        })
+                    }
                     None => {
                         let step = format!("failed to instantiate {}", self.output.display());
                         TrialError::host(step, e)
