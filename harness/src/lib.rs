@@ -22,6 +22,7 @@ pub mod paths;
 pub mod property;
 pub mod report;
 pub mod runner;
+pub mod scaffold;
 pub mod snapshot;
 pub mod toolchain;
 pub mod wit;
