@@ -194,7 +194,8 @@ fn call_entry(
         .map(|r| format!("`{}`", bound(*r)))
         .collect();
     let why = format!(
-        "# `{}` needs the handle bound as {}: uncomment it once that handle can be made.\n",
+        "# `{}` needs resource handles bound as {} (`bind = \"…\"` on a call that returns\n\
+         # one): uncomment it once they can be made.\n",
         function.call_name(),
         needs.join(" and ")
     );
@@ -204,4 +205,80 @@ fn call_entry(
 /// `entry`'s lines, each commented out.
 fn commented(entry: &str) -> String {
     entry.lines().map(|line| format!("# {line}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{Returns, parse_fixture_file};
+    use crate::scaffold::testing::all_kinds;
+
+    #[test]
+    fn the_fixture_file_parses_with_a_call_per_export_and_an_answer_per_import() {
+        let (_dir, world) = all_kinds();
+        let toml = write(&world);
+        let file = parse_fixture_file(&toml.text).expect("the fixture.toml parses");
+        assert_eq!(file.world, "w");
+        let calls: Vec<(Option<&str>, &str, Option<&str>)> = file
+            .calls
+            .iter()
+            .map(|c| (c.interface.as_deref(), c.invoke.as_str(), c.bind.as_deref()))
+            .collect();
+        let api = Some("t:p/api@1.0.0");
+        assert_eq!(
+            calls,
+            [
+                (None, "greet({level: 0, text: \"\"})", None),
+                (api, "counter.new(0)", Some("counter")),
+                (api, "counter.make()", None),
+            ]
+        );
+        assert_eq!(toml.calls, 3);
+        // What needs a handle waits, commented out, with the handle's drop.
+        for waiting in [
+            "# [[call]]\n# interface = \"t:p/api@1.0.0\"\n# invoke = \"counter.add(counter, 0)\"\n",
+            "# invoke = \"drop(counter)\"\n",
+            "# `take` needs resource handles bound as `counter` and `blob`",
+        ] {
+            assert!(toml.text.contains(waiting), "{waiting} in\n{}", toml.text);
+        }
+        let imports: Vec<(Option<&str>, &str, Option<&Returns>)> = file
+            .imports
+            .iter()
+            .map(|i| {
+                (
+                    i.interface.as_deref(),
+                    i.function.as_str(),
+                    i.returns.as_ref(),
+                )
+            })
+            .collect();
+        let host = Some("t:p/host@1.0.0");
+        let answer = |text: &str| Returns::Always(text.to_string());
+        assert_eq!(
+            imports,
+            [
+                (None, "now", Some(&answer("0"))),
+                (host, "blob.size", Some(&answer("0"))),
+                (host, "lookup", Some(&answer("ok({level: 0, text: \"\"})"))),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_are_quoted_as_toml_reads_them_back() {
+        for text in [
+            "plain",
+            "f(\"a\")",
+            "f('a', \"b\")",
+            "tab\there",
+            "back\\slash",
+        ] {
+            let parsed: toml::Value =
+                toml::from_str(&format!("v = {}", toml_string(text))).expect("valid TOML");
+            assert_eq!(parsed["v"].as_str(), Some(text));
+        }
+        assert_eq!(toml_string("w"), "\"w\"");
+        assert_eq!(toml_string("f(\"\")"), "'f(\"\")'");
+    }
 }

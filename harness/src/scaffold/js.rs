@@ -287,8 +287,7 @@ impl GuestWriter for JsWriter {
                     };
                     let local = locals.unique(&short);
                     out.push_str(&format!(
-                        "\nconst {local} = {{\n{object}}};\nexport {{ {local} as {} }};\n",
-                        string(&name).replace('"', "'")
+                        "\nconst {local} = {{\n{object}}};\nexport {{ {local} as '{name}' }};\n"
                     ));
                 }
             }
@@ -521,7 +520,18 @@ fn shape(world: &WitWorld, ty: &Type) -> String {
     match &typedef.kind {
         TypeDefKind::List(Type::U8) => "Uint8Array".into(),
         TypeDefKind::List(t) => format!("Array<{}>", inner(t)),
-        TypeDefKind::Option(t) => format!("{} | undefined", inner(t)),
+        TypeDefKind::Option(t) => match t {
+            // An option inside an option: the outer one is tagged.
+            Type::Id(i)
+                if matches!(
+                    world.resolve.types[world.dealias(*i)].kind,
+                    TypeDefKind::Option(_)
+                ) =>
+            {
+                format!("{{ tag: 'some', val: {} }} | {{ tag: 'none' }}", inner(t))
+            }
+            _ => format!("{} | undefined", inner(t)),
+        },
         TypeDefKind::Result(r) => format!(
             "{} (err thrown: {})",
             r.ok.as_ref().map_or_else(|| "undefined".into(), inner),
@@ -542,6 +552,7 @@ fn shape(world: &WitWorld, ty: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaffold::testing::{all_kinds, function, world_from};
 
     #[test]
     fn names_are_camel_case_and_reserved_bindings_get_an_underscore() {
@@ -554,6 +565,100 @@ mod tests {
         assert_eq!(
             string("not implemented: a\"b"),
             "\"not implemented: a\\\"b\""
+        );
+    }
+
+    #[test]
+    fn every_kind_of_value_has_its_javascript_shape() {
+        let (_dir, world) = all_kinds();
+        let take = function(&world, "take");
+        let shapes: Vec<String> = take.params().iter().map(|p| shape(&world, &p.ty)).collect();
+        assert_eq!(
+            shapes[..17],
+            [
+                "bigint",
+                "bigint",
+                "number",
+                "string",
+                "string",
+                "boolean",
+                "number",
+                "Uint8Array",
+                "Array<string>",
+                "number | undefined",
+                "{ tag: 'some', val: bigint | undefined } | { tag: 'none' }",
+                "undefined (err thrown: undefined)",
+                "number (err thrown: undefined)",
+                "undefined (err thrown: string)",
+                "number (err thrown: string)",
+                "[number, string]",
+                "[number]",
+            ]
+        );
+        let types: Vec<String> = world
+            .named_types()
+            .into_iter()
+            .filter(|id| world.dealias(*id) == *id)
+            .filter_map(|id| describe_type(&world, id))
+            .collect();
+        assert!(
+            types.contains(
+                &"- record `point` of `t:p/api@1.0.0`: a plain object `{ x, label }`.".to_string()
+            ),
+            "{types:?}"
+        );
+        assert!(
+            types.contains(
+                &"- enum `align` of `t:p/types@1.0.0`: one of the strings `'none'`, `'left'`."
+                    .to_string()
+            ),
+            "{types:?}"
+        );
+        assert!(types.contains(&"- variant `shape` of `t:p/api@1.0.0`: one of `{ tag: 'circle', val }`, `{ tag: 'dot' }`.".to_string()), "{types:?}");
+        assert!(types.contains(&"- flags `perms` of `t:p/api@1.0.0`: an object of booleans `{ read, write }` (a missing one is false).".to_string()), "{types:?}");
+    }
+
+    #[test]
+    fn exports_and_imports_are_named_as_componentize_js_names_them() {
+        let (_dir, world) = all_kinds();
+        let api = world.exported_interfaces()[0];
+        assert_eq!(
+            interface_export(&world, &api),
+            InterfaceExport::Alias("api".into())
+        );
+        let host = world.imported_interfaces()[1];
+        assert_eq!(specifier(&world, &host), "t:p/host@1.0.0");
+        let calls: Vec<String> = ["lookup", "blob.new", "blob.size", "now"]
+            .iter()
+            .map(|name| import_call(&world, &function(&world, name)))
+            .collect();
+        assert_eq!(
+            calls,
+            ["lookup(key)", "new Blob(init)", "blob.size()", "now()"]
+        );
+    }
+
+    #[test]
+    fn an_interface_whose_short_name_is_taken_is_exported_by_its_full_name() {
+        let (_dir, world) = world_from(
+            &[(
+                "world.wit",
+                "package t:p;\ninterface shapes { area: func() -> f64; }\nworld w {\n    \
+                 export shapes: func();\n    export shapes;\n}\n",
+            )],
+            None,
+        );
+        let site = world.exported_interfaces()[0];
+        assert_eq!(
+            interface_export(&world, &site),
+            InterfaceExport::Qualified("t:p/shapes".into())
+        );
+        let source = JsWriter.write(&world, &[], &crate::scaffold::Stubs(Language::Js));
+        assert!(source.contains("\nexport function shapes() {"), "{source}");
+        assert!(source.contains("\nconst shapes2 = {"), "{source}");
+        assert!(
+            source.contains("export { shapes2 as 't:p/shapes' };"),
+            "{source}"
         );
     }
 }

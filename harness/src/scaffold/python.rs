@@ -687,6 +687,7 @@ fn describe_type(world: &WitWorld, id: TypeId, modules: &mut Modules) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaffold::testing::{all_kinds, function, world_from};
 
     #[test]
     fn names_are_snake_or_pascal_case_and_keywords_get_an_underscore() {
@@ -696,5 +697,146 @@ mod tests {
         assert_eq!(class("plugin-info"), "PluginInfo");
         assert_eq!(member("log-level"), "LOG_LEVEL");
         assert_eq!(escape("None".into()), "None_");
+    }
+
+    #[test]
+    fn every_kind_of_type_has_its_annotation_and_module() {
+        let (_dir, world) = all_kinds();
+        let take = function(&world, "take");
+        let mut modules = Modules::default();
+        let types: Vec<String> = take
+            .params()
+            .iter()
+            .map(|p| type_expr(&world, &p.ty, &mut modules))
+            .collect();
+        let result = |ok: &str, err: &str| format!("componentize_py_types.Result[{ok}, {err}]");
+        let expected = [
+            "int".to_string(),
+            "int".into(),
+            "int".into(),
+            "str".into(),
+            "str".into(),
+            "bool".into(),
+            "float".into(),
+            "bytes".into(),
+            "list[str]".into(),
+            "int | None".into(),
+            "componentize_py_types.Some[int | None] | None".into(),
+            result("None", "None"),
+            result("int", "None"),
+            result("None", "str"),
+            result("int", "str"),
+            "tuple[int, str]".into(),
+            "tuple[int]".into(),
+            "api.Point".into(),
+            // A `use`d type is named by its definition, as componentize-py annotates it.
+            "types.Heading".into(),
+            "types.Align".into(),
+            "api.Shape".into(),
+            "api.Perms".into(),
+            "api.Counter".into(),
+            "api.Counter".into(),
+            "host.Blob".into(),
+            "host.Blob".into(),
+        ];
+        assert_eq!(types, expected);
+        assert_eq!(
+            modules.lines(),
+            [
+                "from wit_world.exports import api",
+                "from wit_world.imports import types",
+                "from wit_world.imports import host",
+            ]
+        );
+        let greet = function(&world, "greet");
+        assert_eq!(result_expr(&world, &greet, &mut modules), "str");
+        let lookup = function(&world, "lookup");
+        assert_eq!(
+            result_expr(&world, &lookup, &mut modules),
+            "types.Heading",
+            "a result's ok type: err is raised"
+        );
+    }
+
+    #[test]
+    fn interfaces_resources_and_imports_are_named_as_componentize_py_names_them() {
+        let (_dir, world) = all_kinds();
+        let api = world.exported_interfaces()[0];
+        assert_eq!(interface_module(&world, &api), "api");
+        assert_eq!(interface_class(&world, &api), "Api");
+        assert_eq!(interface_path(&world, &api), "wit_world.exports.api");
+        let calls: Vec<String> = ["lookup", "blob.new", "blob.size"]
+            .iter()
+            .map(|name| import_call(&world, &function(&world, name), "host"))
+            .collect();
+        assert_eq!(
+            calls,
+            ["host.lookup(key)", "host.Blob(init)", "blob.size()"]
+        );
+        assert_eq!(
+            import_call(&world, &function(&world, "now"), "wit_world"),
+            "wit_world.now()"
+        );
+    }
+
+    #[test]
+    fn interfaces_sharing_a_name_are_named_after_their_package_and_version() {
+        let (_dir, world) = world_from(
+            &[
+                (
+                    "world.wit",
+                    "package t:main;\nworld w {\n    import t:dep/i@1.0.0;\n    \
+                     import t:dep/i@2.0.0;\n    import t:other/i;\n}\n",
+                ),
+                (
+                    "deps/one/i.wit",
+                    "package t:dep@1.0.0;\ninterface i { f: func(); }\n",
+                ),
+                (
+                    "deps/two/i.wit",
+                    "package t:dep@2.0.0;\ninterface i { f: func(); }\n",
+                ),
+                (
+                    "deps/three/i.wit",
+                    "package t:other;\ninterface i { f: func(); }\n",
+                ),
+            ],
+            None,
+        );
+        let modules: Vec<String> = world
+            .imported_interfaces()
+            .iter()
+            .map(|site| interface_module(&world, site))
+            .collect();
+        assert_eq!(modules, ["t_dep_i_1_0_0", "t_dep_i_2_0_0", "t_other_i"]);
+    }
+
+    #[test]
+    fn classes_python_cannot_tell_apart_and_a_self_parameter_are_refused() {
+        let (_dir, world) = world_from(
+            &[(
+                "world.wit",
+                "package t:p;\ninterface counter {\n    resource counter { get: func() -> u32; }\n    \
+                 total: func() -> u32;\n}\nworld w {\n    export counter;\n    \
+                 export f: func(self: u32);\n}\n",
+            )],
+            None,
+        );
+        let problems: Vec<String> = PythonWriter
+            .unsupported(&world)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "resource `counter` of `t:p/counter` (python): its class would be `Counter`"
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("export f (python): a parameter named `self`"),
+            "{problems:?}"
+        );
     }
 }

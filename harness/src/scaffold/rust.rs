@@ -635,6 +635,7 @@ fn describe_type(world: &WitWorld, id: TypeId) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaffold::testing::{all_kinds, function};
 
     #[test]
     fn identifiers_are_snake_case_and_keywords_get_an_underscore() {
@@ -644,5 +645,116 @@ mod tests {
         assert_eq!(ident("get-HTTP-status"), "get_http_status");
         assert_eq!(type_ident("plugin-info"), "PluginInfo");
         assert_eq!(type_ident("guest"), "Guest_");
+    }
+
+    #[test]
+    fn every_kind_of_type_has_its_rust_type_at_its_generated_path() {
+        let (_dir, world) = all_kinds();
+        let take = function(&world, "take");
+        let types: Vec<(String, String)> = take
+            .params()
+            .iter()
+            .map(|p| (p.name.clone(), type_expr(&world, &p.ty)))
+            .collect();
+        let expected = [
+            ("a-u64", "u64"),
+            ("a-s64", "i64"),
+            ("a-s8", "i8"),
+            ("a-char", "char"),
+            ("a-string", "String"),
+            ("a-bool", "bool"),
+            ("a-f32", "f32"),
+            ("bytes", "Vec<u8>"),
+            ("words", "Vec<String>"),
+            ("maybe", "Option<u32>"),
+            ("nested", "Option<Option<i64>>"),
+            ("bare", "Result<(), ()>"),
+            ("ok-only", "Result<u32, ()>"),
+            ("err-only", "Result<(), String>"),
+            ("both", "Result<u32, String>"),
+            ("pair", "(u8, String)"),
+            ("single", "(u8,)"),
+            ("point", "exports::t::p::api::Point"),
+            // `use`d by the exported interface: wit-bindgen's alias in its module.
+            ("heading", "exports::t::p::api::Heading"),
+            ("align", "exports::t::p::api::Align"),
+            ("shape", "exports::t::p::api::Shape"),
+            ("perms", "exports::t::p::api::Perms"),
+            ("own-counter", "exports::t::p::api::Counter"),
+            ("lent-counter", "exports::t::p::api::CounterBorrow<'_>"),
+            ("own-blob", "exports::t::p::api::Blob"),
+            ("lent-blob", "&exports::t::p::api::Blob"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(types, expected);
+        // `use`d by the world itself: at the crate root.
+        let greet = function(&world, "greet");
+        assert_eq!(type_expr(&world, &greet.params()[0].ty), "Heading");
+        assert_eq!(signature(&world, &greet), "fn greet(h: Heading) -> String");
+        let lookup = function(&world, "lookup");
+        assert_eq!(
+            type_expr(&world, lookup.function.result.as_ref().unwrap()),
+            "Result<t::p::host::Heading, String>"
+        );
+    }
+
+    #[test]
+    fn resource_functions_and_imports_are_named_as_the_bindings_name_them() {
+        let (_dir, world) = all_kinds();
+        let new = function(&world, "counter.new");
+        assert_eq!(signature(&world, &new), "fn new(start: u32) -> Self");
+        let add = function(&world, "counter.add");
+        assert_eq!(signature(&world, &add), "fn add(&self, n: u32) -> u32");
+        let make = function(&world, "counter.make");
+        assert_eq!(
+            signature(&world, &make),
+            "fn make() -> exports::t::p::api::Counter"
+        );
+        let calls: Vec<String> = ["lookup", "blob.new", "blob.size", "now"]
+            .iter()
+            .map(|name| import_call(&world, &function(&world, name)))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                "t::p::host::lookup(key)",
+                "t::p::host::Blob::new(init)",
+                "blob.size()",
+                "now()"
+            ]
+        );
+        let site = world.exported_interfaces()[0];
+        assert_eq!(module_path(&world, &site), "exports::t::p::api");
+    }
+
+    #[test]
+    fn two_versions_of_a_package_put_the_version_in_its_module() {
+        let (_dir, world) = crate::scaffold::testing::world_from(
+            &[
+                (
+                    "world.wit",
+                    "package t:main;\nworld w {\n    import t:dep/i@1.0.0;\n    \
+                     import t:dep/i@2.0.0;\n}\n",
+                ),
+                (
+                    "deps/one/i.wit",
+                    "package t:dep@1.0.0;\ninterface i { f: func(); }\n",
+                ),
+                (
+                    "deps/two/i.wit",
+                    "package t:dep@2.0.0;\ninterface i { f: func(); }\n",
+                ),
+            ],
+            None,
+        );
+        let paths: Vec<String> = world
+            .imported_interfaces()
+            .iter()
+            .map(|site| module_path(&world, site))
+            .collect();
+        assert_eq!(paths, ["t::dep1_0_0::i", "t::dep2_0_0::i"]);
     }
 }

@@ -133,3 +133,37 @@ fn write(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaffold::testing::{all_kinds, function};
+
+    #[test]
+    fn every_kind_of_type_has_a_placeholder_and_handles_are_named() {
+        let (_dir, world) = all_kinds();
+        let bound = |r: TypeId| world.resolve.types[r].name.clone().unwrap_or_default();
+        let take = call(&world, &function(&world, "take"), &bound);
+        assert_eq!(
+            take.text,
+            "take(0, 0, 0, 'a', \"\", false, 0.0, [], [], none, none, ok, ok(0), ok, ok(0), \
+             (0, \"\"), (0), {x: 0, label: \"\"}, {level: 0, text: \"\"}, %none, circle(0.0), \
+             {}, counter, counter, blob, blob)"
+        );
+        let names: Vec<String> = take.handles.iter().map(|r| bound(*r)).collect();
+        assert_eq!(names, ["counter", "blob"]);
+        // A method's handle comes first; a constructor or a static needs none.
+        let add = call(&world, &function(&world, "counter.add"), &bound);
+        assert_eq!(add.text, "counter.add(counter, 0)");
+        assert_eq!(add.handles.len(), 1);
+        for name in ["counter.new", "counter.make"] {
+            let placeholder = call(&world, &function(&world, name), &bound);
+            assert!(placeholder.handles.is_empty(), "{placeholder:?}");
+        }
+        let lookup = function(&world, "lookup");
+        let answer = value(&world, lookup.function.result.as_ref().unwrap(), &bound);
+        assert_eq!(answer.text, "ok({level: 0, text: \"\"})");
+        assert_eq!(label("ok"), "%ok");
+        assert_eq!(label("okay"), "okay");
+    }
+}

@@ -12,6 +12,8 @@ use wit_parser::{
     TypeOwner, WorldId, WorldItem, WorldKey,
 };
 
+use witness_host::files::walk;
+
 use super::ScaffoldError;
 
 /// Whether a world imports or exports an item.
@@ -109,15 +111,15 @@ pub struct WitWorld {
 impl WitWorld {
     /// Reads the WIT at `path` (a `.wit` file, or a package directory with an optional
     /// `deps/`, as wit-parser's `Resolve::push_path` reads them) and selects `world`, or the
-    /// package's only world. A directory is checked first as the harness checks every WIT
-    /// it reads ([`crate::wit::check_tree`]: no links, bounded size).
+    /// package's only world. A directory is walked first, as the harness walks every WIT it
+    /// reads ([`crate::wit::check_tree`]): no links, at most [`crate::wit::LIMITS`].
     pub fn load(path: &Path, world: Option<&str>) -> Result<Self, ScaffoldError> {
         let wit_error = |message: String| ScaffoldError::Wit {
             path: path.to_path_buf(),
             message,
         };
         if path.is_dir() {
-            crate::wit::check_tree(path).map_err(|e| wit_error(format!("{e:#}")))?;
+            walk(path, crate::wit::LIMITS).map_err(|e| wit_error(format!("{e:#}")))?;
         } else if path.is_file() {
             if path.extension().is_none_or(|ext| ext != "wit") {
                 return Err(wit_error(
