@@ -6,7 +6,7 @@
 //! `fixtures/<name>/` at once or not at all ([`place`]): a `fixture.toml` whose calls and
 //! import answers are placeholders that type-check ([`fixture_toml`], [`wave`]), the
 //! world's WIT when it came from elsewhere, and one guest per language ([`rust`], [`js`],
-//! [`python`]) whose every export fails naming itself.
+//! [`python`]) whose every export fails naming itself ([`Stubs`]).
 //!
 //! A guest file is written by a [`GuestWriter`] (one per language: where the generated
 //! types live, how each import is called, the signatures of every export) with bodies from a
@@ -19,6 +19,7 @@ pub mod js;
 pub mod place;
 pub mod python;
 pub mod rust;
+mod stubs;
 #[cfg(test)]
 mod testing;
 mod text;
@@ -30,6 +31,7 @@ use std::path::PathBuf;
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 pub use check::Unsupported;
+pub use stubs::Stubs;
 pub use world::{Direction, InterfaceSite, WitWorld, WorldFunction};
 
 /// Why `witness new` wrote nothing.
@@ -185,7 +187,7 @@ pub fn new_fixture(
     let toml = fixture_toml::write(&world);
     let mut files = vec![("fixture.toml".to_string(), toml.text)];
     for language in Language::ALL {
-        let header = stub_header(&world, language);
+        let header = stubs::stub_header(&world, language);
         let source = writer(language).write(&world, &header, &Stubs(language));
         files.push((language.guest_file().to_string(), source));
     }
@@ -244,331 +246,5 @@ pub trait Bodies {
     fn body(&self, world: &WitWorld, function: &WorldFunction<'_>) -> Vec<String>;
 }
 
-/// Bodies that fail naming their function (`not implemented: word-count`): a Rust
-/// `unimplemented!` (a panic, which traps), a JavaScript `throw new Error`, a Python
-/// `raise NotImplementedError` (any exception but `Err` traps, even where the function
-/// returns a `result`). componentize-js takes whatever a function returning `result` throws
-/// as its err value, an `Error` among them, so such a JavaScript stub throws an object whose
-/// `payload` getter throws the `Error` instead: it escapes the bindings, and the call traps.
-#[derive(Debug, Clone, Copy)]
-pub struct Stubs(pub Language);
-
-impl Stubs {
-    /// The message a stub fails with: `not implemented: <function>`, the function named as
-    /// a `[[call]]` names it.
-    pub fn message(function: &WorldFunction<'_>) -> String {
-        format!("not implemented: {}", function.call_name())
-    }
-}
-
-/// The JavaScript helper a stub of a function returning `result` throws the result of.
-const JS_NOT_IMPLEMENTED: &str = "\
-// componentize-js 0.23.0 takes what a function returning `result` throws as its err value
-// (an object's `payload`, else the thrown value itself, an Error too), so throwing an Error
-// there need not trap. A stub of such a function throws this object instead: reading its
-// `payload` throws the Error outside the bindings' try/catch, and the call traps.
-function notImplemented(message) {
-  return {
-    get payload() {
-      throw new Error(message);
-    },
-  };
-}";
-
-impl Bodies for Stubs {
-    fn prelude(&self, world: &WitWorld) -> Vec<String> {
-        let results = world.exports().iter().any(|f| world.returns_result(f));
-        match (self.0, results) {
-            (Language::Js, true) => JS_NOT_IMPLEMENTED.lines().map(str::to_string).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn body(&self, world: &WitWorld, function: &WorldFunction<'_>) -> Vec<String> {
-        let message = Stubs::message(function);
-        vec![match self.0 {
-            // `unimplemented!` puts "not implemented: " before its argument.
-            Language::Rust => format!("unimplemented!({:?})", function.call_name()),
-            Language::Js if world.returns_result(function) => {
-                format!("throw notImplemented({});", js::string(&message))
-            }
-            Language::Js => format!("throw new Error({});", js::string(&message)),
-            Language::Python => format!("raise NotImplementedError({})", python::string(&message)),
-        }]
-    }
-}
-
-/// The first paragraphs of a stub guest's header: what the file is and how it fails.
-fn stub_header(world: &WitWorld, language: Language) -> Vec<String> {
-    let results = world.exports().iter().any(|f| world.returns_result(f));
-    let how = match (language, results) {
-        (Language::Rust, _) => "`unimplemented!` (a panic, so the call traps)",
-        (Language::Js, false) => "`throw new Error(...)` (an uncaught Error, so the call traps)",
-        (Language::Js, true) => {
-            "`throw new Error(...)` (an uncaught Error, so the call traps; one that returns a \
-             `result` throws `notImplemented(...)`, see below)"
-        }
-        (Language::Python, _) => "`raise NotImplementedError(...)` (so the call traps)",
-    };
-    vec![format!(
-        "The {} guest of world `{}` ({}), written by `witness new`. Every export fails with {how} \
-         and the message `not implemented: <function>` until you write it.",
-        language_title(language),
-        world.name(),
-        world.package_name(),
-    )]
-}
-
-fn language_title(language: Language) -> &'static str {
-    match language {
-        Language::Rust => "Rust",
-        Language::Js => "JavaScript",
-        Language::Python => "Python",
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::scaffold::testing::ALL_KINDS;
-
-    /// A project in a temporary directory, the WIT it is given under `given/`.
-    fn project(wit: &[(&str, &str)]) -> (tempfile::TempDir, ProjectPaths) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in wit {
-            let path = dir.path().join("given").join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let paths = ProjectPaths::new(dir.path().to_path_buf(), dir.path().join("target"));
-        (dir, paths)
-    }
-
-    fn request(paths: &ProjectPaths, name: &str, world: Option<&str>) -> NewFixture {
-        NewFixture {
-            name: name.into(),
-            wit: Some(paths.root.join("given")),
-            world: world.map(str::to_string),
-        }
-    }
-
-    /// Every path under `dir`, sorted; links listed, not followed.
-    fn tree(dir: &Path) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.symlink_metadata().unwrap().is_dir() {
-                found.extend(tree(&path));
-            }
-            found.push(path);
-        }
-        found.sort();
-        found
-    }
-
-    /// Runs `new_fixture`, which must fail, and checks it wrote nothing.
-    fn refused(paths: &ProjectPaths, request: &NewFixture) -> ScaffoldError {
-        let before = tree(&paths.root);
-        let error = new_fixture(paths, request).expect_err("the scaffold is refused");
-        assert_eq!(tree(&paths.root), before, "{error} wrote something");
-        error
-    }
-
-    #[test]
-    fn a_scaffold_writes_the_fixture_its_wit_and_three_guests() {
-        let (_dir, paths) = project(&[("world.wit", ALL_KINDS)]);
-        let done = new_fixture(&paths, &request(&paths, "all-kinds", None)).unwrap();
-        let names: Vec<String> = done
-            .files
-            .iter()
-            .map(|f| f.strip_prefix(&done.dir).unwrap().display().to_string())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "fixture.toml",
-                "guest.js",
-                "guest.py",
-                "guest.rs",
-                "wit/world.wit"
-            ]
-        );
-        assert_eq!(
-            (done.world.as_str(), done.package.as_str()),
-            ("w", "t:p@1.0.0")
-        );
-        let fixture = crate::fixture::Fixture::load(&done.dir);
-        let file = fixture.file.as_ref().unwrap();
-        assert_eq!(file.calls.len(), done.calls);
-        // The fixture builds against its own copy of the WIT.
-        assert_eq!(fixture.wit_dir(&paths, None).unwrap(), done.dir.join("wit"));
-        let rust = std::fs::read_to_string(done.dir.join("guest.rs")).unwrap();
-        assert!(rust.contains("unimplemented!(\"counter.add\")"), "{rust}");
-        let js = std::fs::read_to_string(done.dir.join("guest.js")).unwrap();
-        assert!(
-            js.contains("throw new Error(\"not implemented: greet\");"),
-            "{js}"
-        );
-        let py = std::fs::read_to_string(done.dir.join("guest.py")).unwrap();
-        assert!(
-            py.contains("raise NotImplementedError(\"not implemented: take\")"),
-            "{py}"
-        );
-    }
-
-    #[test]
-    fn an_existing_or_clashing_fixture_is_refused() {
-        let (_dir, paths) = project(&[("world.wit", ALL_KINDS)]);
-        std::fs::create_dir_all(paths.fixtures.join("taken")).unwrap();
-        std::fs::create_dir_all(paths.fixtures.join("Greeting_1")).unwrap();
-        let error = refused(&paths, &request(&paths, "taken", None));
-        assert!(matches!(error, ScaffoldError::Exists { .. }), "{error}");
-        assert!(
-            error
-                .to_string()
-                .ends_with("taken exists already; choose another name or remove it"),
-            "{error}"
-        );
-        let error = refused(&paths, &request(&paths, "greeting-1", None));
-        match &error {
-            ScaffoldError::Clash { existing, .. } => assert_eq!(existing, "Greeting_1"),
-            other => panic!("{other}"),
-        }
-    }
-
-    #[test]
-    fn a_name_that_cannot_name_a_fixture_is_refused() {
-        let (_dir, paths) = project(&[("world.wit", ALL_KINDS)]);
-        let long = "a".repeat(place::MAX_NAME + 1);
-        for name in [
-            "",
-            ".hidden",
-            "-dash",
-            "a/b",
-            "../up",
-            "a b",
-            "été",
-            long.as_str(),
-        ] {
-            let error = refused(&paths, &request(&paths, name, None));
-            assert!(
-                matches!(error, ScaffoldError::BadName { .. }),
-                "{name}: {error}"
-            );
-        }
-        // No fixtures/ was made for any of them.
-        assert!(!paths.fixtures.exists());
-    }
-
-    #[test]
-    fn wit_that_does_not_parse_is_refused_with_its_file_and_line() {
-        let broken = "package t:p;\n\nworld w {\n    export f: func(;\n}\n";
-        let (_dir, paths) = project(&[("world.wit", broken)]);
-        let error = refused(&paths, &request(&paths, "broken", None));
-        let text = error.to_string();
-        assert!(matches!(error, ScaffoldError::Wit { .. }), "{text}");
-        assert!(text.contains("world.wit:4:"), "{text}");
-        let (_dir, paths) = project(&[]);
-        let missing = refused(&paths, &request(&paths, "nothing", None));
-        assert!(
-            missing.to_string().contains("no such file or directory"),
-            "{missing}"
-        );
-    }
-
-    #[test]
-    #[cfg(unix)]
-    fn a_wit_directory_holding_a_link_is_refused() {
-        let (_dir, paths) = project(&[("world.wit", ALL_KINDS)]);
-        std::os::unix::fs::symlink("/dev/zero", paths.root.join("given/zero.wit")).unwrap();
-        let error = refused(&paths, &request(&paths, "linked", None));
-        assert!(
-            error.to_string().contains("zero.wit is a symbolic link"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_world_that_is_not_there_or_not_named_lists_the_worlds() {
-        let two =
-            "package t:p;\nworld one { export f: func(); }\nworld two { export g: func(); }\n";
-        let (_dir, paths) = project(&[("world.wit", two)]);
-        let error = refused(&paths, &request(&paths, "x", Some("three")));
-        assert_eq!(
-            error.to_string(),
-            "the WIT package t:p has no world `three`; its worlds: one, two"
-        );
-        let error = refused(&paths, &request(&paths, "x", None));
-        assert_eq!(
-            error.to_string(),
-            "the WIT package t:p has several worlds; name one with --world: one, two"
-        );
-        let done = new_fixture(&paths, &request(&paths, "x", Some("two"))).unwrap();
-        assert_eq!(done.world, "two");
-    }
-
-    #[test]
-    fn a_world_using_what_a_language_or_witness_cannot_handle_is_refused_naming_it() {
-        let cases = [
-            (
-                "export f: func(s: stream<u8>);",
-                "export f: it uses `stream<u8>`, which WAVE calls",
-            ),
-            (
-                "export f: func() -> future<string>;",
-                "export f: it uses `future<string>`",
-            ),
-            ("export f: async func();", "export f: an async function"),
-            (
-                "export gen: func();",
-                "function `gen` (rust): wit-bindgen 0.61.1 writes the name `gen`",
-            ),
-            (
-                "export f: func(self: u32);",
-                "export f (python): a parameter named `self`",
-            ),
-            (
-                "import make: func() -> r;",
-                "import make: its result `r` holds a resource handle",
-            ),
-        ];
-        for (item, problem) in cases {
-            let wit = format!(
-                "package t:p;\ninterface i {{ resource r; }}\nworld w {{\n    use i.{{r}};\n    {item}\n}}\n"
-            );
-            let (_dir, paths) = project(&[("world.wit", wit.as_str())]);
-            let error = refused(&paths, &request(&paths, "x", None));
-            let text = error.to_string();
-            assert!(
-                matches!(error, ScaffoldError::Unsupported { .. }),
-                "{item}: {text}"
-            );
-            assert!(text.contains(problem), "{item}: {text}");
-        }
-    }
-
-    #[test]
-    fn without_wit_the_shared_wit_is_used_and_nothing_is_copied_or_cached() {
-        let (_dir, paths) = project(&[]);
-        let plugin_api = NewFixture {
-            name: "p".into(),
-            wit: None,
-            world: None,
-        };
-        let error = refused(&paths, &plugin_api);
-        assert!(error.to_string().contains("witness:plugin@"), "{error}");
-        assert!(
-            !paths.out.exists(),
-            "the plugin API was written into the project"
-        );
-        let greeter = NewFixture {
-            world: Some("greeter".into()),
-            ..plugin_api
-        };
-        let done = new_fixture(&paths, &greeter).unwrap();
-        assert!(!done.dir.join("wit").exists());
-        assert_eq!(done.calls, 1);
-    }
-}
+mod tests;

@@ -147,14 +147,39 @@ fn resource_name(world: &WitWorld, resource: TypeId) -> &str {
         .unwrap_or_default()
 }
 
-/// The modules a guest file imports for its annotations, each under a name of its own.
+/// The modules a guest file imports (for its classes' bases and its annotations), each
+/// interface's module under a name of its own.
 #[derive(Debug, Default)]
 pub struct Modules {
-    /// `(import line, local name)` for each module used, keyed by its full path.
+    /// `(full path, local name)` of each interface module used.
     used: Vec<(String, String)>,
+    /// Whether `wit_world` itself is named.
+    wit_world: bool,
+    /// Whether `wit_world.exports` is named, as `exports`.
+    exports: bool,
+    /// Whether `componentize_py_types` is named.
+    types: bool,
 }
 
 impl Modules {
+    /// `wit_world`, imported.
+    fn wit_world(&mut self) -> &'static str {
+        self.wit_world = true;
+        "wit_world"
+    }
+
+    /// `exports` (`from wit_world import exports`), imported.
+    fn exports(&mut self) -> &'static str {
+        self.exports = true;
+        "exports"
+    }
+
+    /// `componentize_py_types`, imported.
+    fn types(&mut self) -> &'static str {
+        self.types = true;
+        "componentize_py_types"
+    }
+
     /// The local name of the module at `path` (`wit_world.exports.geometry`), imported as
     /// `name` where that is free.
     fn local(&mut self, path: &str) -> String {
@@ -187,19 +212,26 @@ impl Modules {
         local
     }
 
-    /// The import lines: `from wit_world.exports import geometry`.
+    /// The import lines: `import wit_world`, `from wit_world.exports import geometry`.
     fn lines(&self) -> Vec<String> {
-        self.used
-            .iter()
-            .filter(|(path, _)| path.contains('.'))
-            .map(|(path, local)| {
-                let (parent, name) = path.rsplit_once('.').unwrap_or(("", path));
-                match name == local {
-                    true => format!("from {parent} import {name}"),
-                    false => format!("from {parent} import {name} as {local}"),
-                }
-            })
-            .collect()
+        let mut lines = Vec::new();
+        if self.wit_world {
+            lines.push("import wit_world".to_string());
+        }
+        if self.types {
+            lines.push("import componentize_py_types".to_string());
+        }
+        if self.exports {
+            lines.push("from wit_world import exports".to_string());
+        }
+        lines.extend(self.used.iter().map(|(path, local)| {
+            let (parent, name) = path.rsplit_once('.').unwrap_or(("", path));
+            match name == local {
+                true => format!("from {parent} import {name}"),
+                false => format!("from {parent} import {name} as {local}"),
+            }
+        }));
+        lines
     }
 }
 
@@ -213,7 +245,7 @@ pub fn type_expr(world: &WitWorld, ty: &Type, modules: &mut Modules) -> String {
         Type::S8 | Type::S16 | Type::S32 | Type::S64 => return "int".into(),
         Type::F32 | Type::F64 => return "float".into(),
         Type::Char | Type::String => return "str".into(),
-        Type::ErrorContext => return "componentize_py_types.ErrorContext".into(),
+        Type::ErrorContext => return format!("{}.ErrorContext", modules.types()),
         Type::Id(id) => *id,
     };
     let typedef = &world.resolve.types[id];
@@ -226,25 +258,28 @@ pub fn type_expr(world: &WitWorld, ty: &Type, modules: &mut Modules) -> String {
         | TypeDefKind::Resource => return named(world, id, modules),
         _ => {}
     }
+    if let TypeDefKind::Option(t) = &typedef.kind {
+        let nested = matches!(t, Type::Id(i) if matches!(world.resolve.types[world.dealias(*i)].kind, TypeDefKind::Option(_)));
+        let inner = type_expr(world, t, modules);
+        return match nested {
+            true => format!("{}.Some[{inner}] | None", modules.types()),
+            false => format!("{inner} | None"),
+        };
+    }
+    if let TypeDefKind::Result(r) = &typedef.kind {
+        let ok =
+            r.ok.as_ref()
+                .map_or_else(|| "None".to_string(), |t| type_expr(world, t, modules));
+        let err = r
+            .err
+            .as_ref()
+            .map_or_else(|| "None".to_string(), |t| type_expr(world, t, modules));
+        return format!("{}.Result[{ok}, {err}]", modules.types());
+    }
     let mut inner = |ty: &Type| type_expr(world, ty, modules);
     match &typedef.kind {
         TypeDefKind::List(Type::U8) => "bytes".into(),
         TypeDefKind::List(t) => format!("list[{}]", inner(t)),
-        TypeDefKind::Option(t) => {
-            let nested = matches!(t, Type::Id(i) if matches!(world.resolve.types[world.dealias(*i)].kind, TypeDefKind::Option(_)));
-            match nested {
-                true => format!("componentize_py_types.Some[{}] | None", inner(t)),
-                false => format!("{} | None", inner(t)),
-            }
-        }
-        TypeDefKind::Result(r) => {
-            let ok = r.ok.as_ref().map_or_else(|| "None".to_string(), &mut inner);
-            let err = r
-                .err
-                .as_ref()
-                .map_or_else(|| "None".to_string(), &mut inner);
-            format!("componentize_py_types.Result[{ok}, {err}]")
-        }
         TypeDefKind::Tuple(t) => {
             let items: Vec<String> = t.types.iter().map(inner).collect();
             format!("tuple[{}]", items.join(", "))
@@ -266,7 +301,7 @@ fn named(world: &WitWorld, id: TypeId, modules: &mut Modules) -> String {
             Some(site) => format!("{}.{name}", modules.local(&interface_path(world, &site))),
             None => name,
         },
-        _ => format!("wit_world.{name}"),
+        _ => format!("{}.{name}", modules.wit_world()),
     }
 }
 
@@ -392,13 +427,13 @@ impl GuestWriter for PythonWriter {
             exports.iter().filter(|f| f.interface.is_none()).collect();
         if !own.is_empty() {
             let methods: Vec<String> = own.iter().map(|f| def(f, &mut modules)).collect();
+            let base = format!("{}.WitWorld", modules.wit_world());
             sections.push(format!(
-                "class WitWorld(wit_world.WitWorld):\n{}",
+                "class WitWorld({base}):\n{}",
                 methods_block(&methods)
             ));
         }
         let mut registered = Vec::new();
-        let mut uses_exports = false;
         for site in world.exported_interfaces() {
             let functions: Vec<&WorldFunction<'_>> = exports
                 .iter()
@@ -431,10 +466,10 @@ impl GuestWriter for PythonWriter {
                 .map(|f| def(f, &mut modules))
                 .collect();
             if !free.is_empty() {
-                uses_exports = true;
                 let name = interface_class(world, &site);
+                let exports = modules.exports();
                 sections.push(format!(
-                    "class {name}(exports.{name}):\n{}",
+                    "class {name}({exports}.{name}):\n{}",
                     methods_block(&free)
                 ));
             }
@@ -448,18 +483,7 @@ impl GuestWriter for PythonWriter {
         if !registered.is_empty() {
             out.push_str("import sys\n\n");
         }
-        let text = sections.join("\n\n");
-        let mut imports = Vec::new();
-        if text.contains("wit_world.") {
-            imports.push("import wit_world".to_string());
-        }
-        if text.contains("componentize_py_types.") {
-            imports.push("import componentize_py_types".to_string());
-        }
-        if uses_exports {
-            imports.push("from wit_world import exports".to_string());
-        }
-        imports.extend(modules.lines());
+        let imports = modules.lines();
         if !imports.is_empty() {
             out.push_str(&indent(&imports, ""));
         }
@@ -743,6 +767,7 @@ mod tests {
         assert_eq!(
             modules.lines(),
             [
+                "import componentize_py_types",
                 "from wit_world.exports import api",
                 "from wit_world.imports import types",
                 "from wit_world.imports import host",
