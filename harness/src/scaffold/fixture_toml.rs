@@ -193,11 +193,16 @@ fn call_entry(
         .iter()
         .map(|r| format!("`{}`", bound(*r)))
         .collect();
-    let why = format!(
-        "# `{}` needs resource handles bound as {} (`bind = \"…\"` on a call that returns\n\
-         # one): uncomment it once they can be made.\n",
-        function.call_name(),
-        needs.join(" and ")
+    let what = match needs.len() {
+        1 => format!("a handle bound as {}", needs[0]),
+        _ => format!("handles bound as {}", needs.join(" and ")),
+    };
+    let why = super::text::comment(
+        "#",
+        &[format!(
+            "`{}` needs {what} (by a call's `bind`): uncomment it once the handle can be made.",
+            function.call_name()
+        )],
     );
     (why + &commented(&entry), false)
 }
@@ -238,7 +243,7 @@ mod tests {
         for waiting in [
             "# [[call]]\n# interface = \"t:p/api@1.0.0\"\n# invoke = \"counter.add(counter, 0)\"\n",
             "# invoke = \"drop(counter)\"\n",
-            "# `take` needs resource handles bound as `counter` and `blob`",
+            "# `take` needs handles bound as `counter` and `blob` (by a call's `bind`)",
         ] {
             assert!(toml.text.contains(waiting), "{waiting} in\n{}", toml.text);
         }

@@ -417,10 +417,16 @@ impl GuestWriter for PythonWriter {
                 false => "",
             };
             let body = indent(&bodies.body(world, f), "    ");
-            format!(
-                "{decorator}def {name}({}) -> {result}:\n{body}",
-                params.join(", ")
-            )
+            // Within its class, the `def` line stands four columns in.
+            let one_line = format!("def {name}({}) -> {result}:", params.join(", "));
+            let head = match one_line.len() + 4 <= super::text::WIDTH {
+                true => one_line,
+                false => {
+                    let params: String = params.iter().map(|p| format!("    {p},\n")).collect();
+                    format!("def {name}(\n{params}) -> {result}:")
+                }
+            };
+            format!("{decorator}{head}\n{body}")
         };
         let mut sections = Vec::new();
         let own: Vec<&WorldFunction<'_>> =
@@ -609,8 +615,15 @@ fn notes(world: &WitWorld) -> Vec<String> {
         }
     }
     let mut modules = Modules::default();
-    let types: Vec<String> = world
-        .named_types()
+    // Python names a type by its definition, whatever `use`s it: each definition once.
+    let mut definitions: Vec<TypeId> = Vec::new();
+    for id in world.named_types() {
+        let id = world.dealias(id);
+        if !definitions.contains(&id) {
+            definitions.push(id);
+        }
+    }
+    let types: Vec<String> = definitions
         .into_iter()
         .filter_map(|id| describe_type(world, id, &mut modules))
         .collect();
@@ -698,12 +711,8 @@ fn describe_type(world: &WitWorld, id: TypeId, modules: &mut Modules) -> Option<
         TypeDefKind::Resource => "a class the host provides".into(),
         _ => format!("`{}`", type_expr(world, &Type::Id(target), modules)),
     };
-    let via = match target == id {
-        true => String::new(),
-        false => " (through a `use`)".to_string(),
-    };
     Some(format!(
-        "- {} `{name}`{via}: `{path}`{place}; {what}.",
+        "- {} `{name}`: `{path}`{place}; {what}.",
         target_def.kind.as_str()
     ))
 }

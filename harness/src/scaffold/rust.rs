@@ -492,7 +492,7 @@ fn notes(world: &WitWorld) -> Vec<String> {
     }
     notes.push(
         "Names: kebab-case WIT names become snake_case functions, parameters and fields, and \
-         PascalCase types, enum cases and variant cases (`first-name` → `first_name`, \
+         PascalCase types, enum cases and variant cases, SCREAMING_SNAKE_CASE flags (`first-name` → `first_name`, \
          `plugin-info` → `PluginInfo`); a Rust keyword gets `_` after it (`type` → `type_`)."
             .into(),
     );
