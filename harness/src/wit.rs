@@ -30,6 +30,13 @@ pub fn check_tree(dir: &Path) -> Result<()> {
 /// A function's name as a `[[call]]` writes it (`counter.add` for `[method]counter.add`).
 pub use witness_host::call_name;
 
+/// Whether the host answers the functions of the imported interface `name` itself (WASI and
+/// witness's plugin API), so that no fixture scripts them: the host's rule for its scripted
+/// imports (`witness_host::scripted`).
+pub fn host_provided(name: &str) -> bool {
+    name.starts_with("wasi:") || name.starts_with("witness:plugin/")
+}
+
 /// What [`check_world`] learns of a world.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedWorld {
@@ -74,7 +81,7 @@ pub fn check_world(dir: &Path, world: &str) -> Result<CheckedWorld> {
                 WorldItem::Function(f) => imports.push((None, call_name(&f.name))),
                 WorldItem::Interface { id, .. } => {
                     let interface = resolve.name_world_key(key);
-                    if interface.starts_with("wasi:") || interface.starts_with("witness:plugin/") {
+                    if host_provided(&interface) {
                         continue;
                     }
                     for name in resolve.interfaces[*id].functions.keys() {

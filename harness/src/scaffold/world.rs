@@ -298,11 +298,9 @@ impl WitWorld {
     }
 
     /// Whether the host answers `site`'s functions itself (WASI and witness's plugin API), so
-    /// a fixture scripts none of them; the same rule as the host's scripted imports
-    /// (`witness_host::scripted`).
+    /// a fixture scripts none of them ([`crate::wit::host_provided`]).
     pub fn host_provided(&self, site: &InterfaceSite<'_>) -> bool {
-        let name = self.interface_name(site);
-        name.starts_with("wasi:") || name.starts_with("witness:plugin/")
+        crate::wit::host_provided(&self.interface_name(site))
     }
 
     /// `id` with every alias (`use`, `type x = y`) followed to the type it names.
