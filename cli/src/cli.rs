@@ -14,6 +14,7 @@ use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
 use witness_harness::report::{self, Format};
 use witness_harness::runner::{Invocation, RunOptions, Session};
+use witness_harness::scaffold::{self, NewFixture, ScaffoldError};
 use witness_host::terminal::escape_controls;
 use witness_host::value::to_wave;
 use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
@@ -124,6 +125,27 @@ pub enum CliCommand {
         root: Option<PathBuf>,
         /// Only these fixtures, by directory name.
         fixtures: Vec<String>,
+    },
+    /// Write a new fixture for a WIT world: a fixture.toml with a placeholder call for each
+    /// exported function and an answer for each import, and a guest in Rust, JavaScript
+    /// and Python whose every function fails with `not implemented: <function>`.
+    ///
+    /// Each guest's header says how its language names this world: where the generated
+    /// types are, how to call each import, and how each kind of WIT value looks.
+    New {
+        /// The fixture's name: its directory under fixtures/.
+        name: String,
+        /// The WIT (a .wit file or a package directory) to copy into the fixture's wit/
+        /// (default: the project's wit/, else witness's plugin API, not copied).
+        #[arg(long, value_name = "PATH")]
+        wit: Option<PathBuf>,
+        /// The world (default: the package's only world).
+        #[arg(long)]
+        world: Option<String>,
+        /// The project to add the fixture to (default: WITNESS_ROOT, else the nearest
+        /// directory at or above the current one that holds fixtures/, else the current one).
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Measure cold and warm runs of the matrix, compile, instantiate and call times, and
     /// print the figures.
@@ -253,6 +275,12 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             print!("{}", witness_harness::divergences::report(&paths)?);
             Ok(ExitCode::SUCCESS)
         }
+        CliCommand::New {
+            name,
+            wit,
+            world,
+            root,
+        } => new_fixture(NewFixture { name, wit, world }, root),
         CliCommand::Bench { lang } => {
             let mut options = RunOptions::from_env()?;
             if !lang.is_empty() {
@@ -385,6 +413,42 @@ fn build_plugin(dir: &Path, lang: Language, output: Option<PathBuf>) -> Result<P
     Ok(output)
 }
 
+/// Writes a new fixture and prints what it wrote; bad input (the name, the WIT, the world)
+/// exits with 2 and writes nothing.
+fn new_fixture(request: NewFixture, root: Option<PathBuf>) -> Result<ExitCode> {
+    let paths = project_paths(root)?;
+    let done = match scaffold::new_fixture(&paths, &request) {
+        Ok(done) => done,
+        Err(ScaffoldError::Io(e)) => return Err(e),
+        Err(e) => {
+            eprintln!("witness: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let shown = |path: &Path| {
+        path.strip_prefix(&paths.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    println!(
+        "wrote {} for world `{}` of {}:",
+        shown(&done.dir),
+        done.world,
+        done.package
+    );
+    for file in &done.files {
+        println!("  {}", shown(file));
+    }
+    println!(
+        "next: `witness run {}` builds its guests and runs its {} call(s), each of which traps \
+         until you write its function; each guest's header says how its language names this \
+         world",
+        request.name, done.calls
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_matrix(
     lang: Vec<Language>,
     root: Option<PathBuf>,
@@ -438,7 +502,12 @@ fn call_once(
         Some(dir) => {
             let fixture = witness_harness::fixture::Fixture::load(dir);
             let file = fixture.file.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-            fixture.settings(file, scratch.path())?
+            let mut settings = fixture.settings(file, scratch.path())?;
+            // Only the entries for what this component imports, as in a trial.
+            settings.imports =
+                witness_harness::imports::for_component(&file.imports, loaded.scripted_imports())
+                    .imports;
+            settings
         }
         None => InstanceSettings::default(),
     };

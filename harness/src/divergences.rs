@@ -130,7 +130,7 @@ fn coverage(fixture: &Fixture, paths: &ProjectPaths) -> Coverage {
         .collect();
     let wit = fixture.wit_dir(paths, file.world_version.as_deref());
     let exported = match wit.and_then(|wit| crate::wit::check_world(&wit, &file.world)) {
-        Ok((_, exported)) => exported,
+        Ok(checked) => checked.exports,
         Err(e) => {
             coverage.problem = Some(format!("{e:#}"));
             return coverage;

@@ -175,6 +175,32 @@ pub enum Returns {
 }
 
 impl ImportSpec {
+    /// Whether this entry names the import `function` (as a call writes it: `lookup`,
+    /// `blob.size`) of `interface` (as the world names it, with its version; `None` for a
+    /// function the world imports directly). An entry's interface may leave the version out.
+    pub fn names(&self, interface: Option<&str>, function: &str) -> bool {
+        let same_function = crate::wit::call_name(&self.function) == function;
+        same_function
+            && match (&self.interface, interface) {
+                (None, None) => true,
+                (Some(wanted), Some(actual)) => names_interface(wanted, actual),
+                _ => false,
+            }
+    }
+
+    /// Whether a component whose scripted imports are `scripted` (as
+    /// [`witness_host::LoadedComponent::scripted_imports`] lists them: `interface.function`
+    /// or `function`) imports what this entry names.
+    pub fn imported_by(&self, scripted: &[String]) -> bool {
+        let function = crate::wit::call_name(&self.function);
+        scripted.iter().any(|name| match &self.interface {
+            None => *name == function,
+            Some(wanted) => name
+                .strip_suffix(&format!(".{function}"))
+                .is_some_and(|actual| names_interface(wanted, actual)),
+        })
+    }
+
     /// The host's script entry for this import.
     pub fn to_script(&self) -> witness_host::ScriptedImport {
         witness_host::ScriptedImport {
@@ -186,6 +212,16 @@ impl ImportSpec {
             }),
         }
     }
+}
+
+/// Whether `wanted`, an interface as a fixture writes it, names `actual`, one a world or a
+/// component imports: the same name, or `actual` with the version `wanted` leaves out
+/// (`my:pkg/db` names `my:pkg/db@1.2.3`), the host's rule for scripted imports.
+fn names_interface(wanted: &str, actual: &str) -> bool {
+    wanted == actual
+        || actual
+            .split_once('@')
+            .is_some_and(|(unversioned, _)| unversioned == wanted)
 }
 
 /// Which property a `[[roundtrip]]` or `[[agree]]` entry checks.

@@ -74,7 +74,7 @@ impl<'a> InstanceLane<'a> {
         if self.current.is_none() {
             let scratch = tempfile::tempdir()
                 .map_err(|e| TrialError::host("failed to create a scratch directory", e.into()))?;
-            let settings = self
+            let mut settings = self
                 .fixture
                 .settings(self.file, scratch.path())
                 .map_err(|e| FixtureFileError {
@@ -83,12 +83,20 @@ impl<'a> InstanceLane<'a> {
                     message: format!("{e:#}"),
                 })?;
             self.scratches.push(scratch);
+            // Only the entries for what this component imports (a toolchain leaves out the
+            // imports its guest never calls).
+            let script = crate::imports::for_component(
+                &self.file.imports,
+                self.component.scripted_imports(),
+            );
+            settings.imports = script.imports.clone();
             let instance = self
                 .host
                 .instantiate(self.component, &settings)
-                .map_err(
-                    |e| match (e.downcast_ref::<ScriptError>(), &self.composition) {
-                        // What the runner imports and neither the provider nor the fixture answers.
+                .map_err(|e| {
+                    match (e.downcast_ref::<ScriptError>(), &self.composition) {
+                        // What the runner imports and neither the provider nor the fixture
+                        // answers.
                         (
                             Some(ScriptError::Unanswered { import, signature }),
                             Some((runner, provider)),
@@ -97,20 +105,22 @@ impl<'a> InstanceLane<'a> {
                             provider: provider.clone(),
                             imports: vec![format!("{import}: {signature}")],
                         }),
-                        // The fixture's [[import]] tables do not fit the world's imports.
-                        (Some(script), _) => TrialError::BadFixture(FixtureFileError {
-                            file: self.fixture_file.to_path_buf(),
-                            line: script
-                                .entry()
-                                .and_then(|entry| self.fixture.entry_line("import", entry - 1)),
-                            message: script.to_string(),
-                        }),
+                        // The fixture's [[import]] tables do not fit the component's imports.
+                        (Some(error), _) => {
+                            let (error, position) = script.renumber(error);
+                            TrialError::BadFixture(FixtureFileError {
+                                file: self.fixture_file.to_path_buf(),
+                                line: position
+                                    .and_then(|index| self.fixture.entry_line("import", index)),
+                                message: error.to_string(),
+                            })
+                        }
                         (None, _) => {
                             let step = format!("failed to instantiate {}", self.artifact.display());
                             TrialError::host(step, e)
                         }
-                    },
-                )?;
+                    }
+                })?;
             self.current = Some(instance);
         }
         // Made above if it was missing.

@@ -114,8 +114,10 @@ pub fn plan(
     let wit = fixture
         .wit_dir(paths, file.world_version.as_deref())
         .map_err(|e| bad(None, format!("{e:#}")))?;
-    let (name, exported) = crate::wit::check_world(&wit, &file.world)
+    let checked = crate::wit::check_world(&wit, &file.world)
         .map_err(|e| bad(None, format!("`world`: {e:#}")))?;
+    crate::imports::check_against_world(fixture, file, &checked)?;
+    let (name, exported) = (checked.package, checked.exports);
     *package = Some(name.clone());
     let provider = match (&file.compose, lineup.provider) {
         (Some(compose), Some(language)) => {

@@ -30,31 +30,72 @@ pub fn check_tree(dir: &Path) -> Result<()> {
 /// A function's name as a `[[call]]` writes it (`counter.add` for `[method]counter.add`).
 pub use witness_host::call_name;
 
+/// Whether the host answers the functions of the imported interface `name` itself (WASI and
+/// witness's plugin API), so that no fixture scripts them: the host's rule for its scripted
+/// imports (`witness_host::scripted`).
+pub fn host_provided(name: &str) -> bool {
+    name.starts_with("wasi:") || name.starts_with("witness:plugin/")
+}
+
+/// What [`check_world`] learns of a world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedWorld {
+    /// The package's name with its version (`witness:plugin@0.2.0`).
+    pub package: String,
+    /// The functions the world exports, each as `name`, or `<interface>#<name>` for a
+    /// function of an exported interface.
+    pub exports: Vec<String>,
+    /// The functions the world imports that a fixture's `[[import]]` scripts (WASI and the
+    /// plugin API, which the host provides, left out), each as its interface (as the world
+    /// names it, with its version) and its name as a call writes it; `None` for a function
+    /// the world imports directly.
+    pub imports: Vec<(Option<String>, String)>,
+}
+
 /// Checks that the WIT package in `dir` is safe to read ([`check_tree`]), parses, and has a
-/// world `world`; returns the package's name with its version (`witness:plugin@0.2.0`) and
-/// the functions the world exports, each as `name`, or `<interface>#<name>` for a function of
-/// an exported interface.
-pub fn check_world(dir: &Path, world: &str) -> Result<(String, Vec<String>)> {
+/// world `world`; returns the package's name with its version and the functions the world
+/// exports and imports.
+pub fn check_world(dir: &Path, world: &str) -> Result<CheckedWorld> {
     check_tree(dir)?;
     let mut resolve = Resolve::default();
     let (package, _) = resolve
         .push_dir(dir)
         .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
     if let Ok(id) = resolve.select_world(&[package], Some(world)) {
-        let mut functions = Vec::new();
+        let mut exports = Vec::new();
         for (key, item) in &resolve.worlds[id].exports {
             match item {
-                WorldItem::Function(f) => functions.push(f.name.clone()),
+                WorldItem::Function(f) => exports.push(f.name.clone()),
                 WorldItem::Interface { id, .. } => {
                     let interface = resolve.name_world_key(key);
                     for name in resolve.interfaces[*id].functions.keys() {
-                        functions.push(format!("{interface}#{}", call_name(name)));
+                        exports.push(format!("{interface}#{}", call_name(name)));
                     }
                 }
                 WorldItem::Type { .. } => {}
             }
         }
-        return Ok((resolve.packages[package].name.to_string(), functions));
+        let mut imports = Vec::new();
+        for (key, item) in &resolve.worlds[id].imports {
+            match item {
+                WorldItem::Function(f) => imports.push((None, call_name(&f.name))),
+                WorldItem::Interface { id, .. } => {
+                    let interface = resolve.name_world_key(key);
+                    if host_provided(&interface) {
+                        continue;
+                    }
+                    for name in resolve.interfaces[*id].functions.keys() {
+                        imports.push((Some(interface.clone()), call_name(name)));
+                    }
+                }
+                WorldItem::Type { .. } => {}
+            }
+        }
+        return Ok(CheckedWorld {
+            package: resolve.packages[package].name.to_string(),
+            exports,
+            imports,
+        });
     }
     let worlds: Vec<&str> = resolve.packages[package]
         .worlds

@@ -3,7 +3,8 @@
 //! script that does not fit the world (an entry for something it does not import, an import
 //! nobody answers, an answer of the wrong type, answers for a function without a result, an
 //! import named twice) is a bad fixture naming the entry, and a call past the last answer fails its trial naming the
-//! import and the entry.
+//! import and the entry. An entry for an import of the world that a guest never calls (so its
+//! component does not import it) is no error, and the entries after it keep their numbers.
 
 mod common;
 
@@ -25,6 +26,11 @@ const GET: &str = "[[import]]\ninterface = \"selftest:imports/db\"\nfunction = \
                    returns = \"41\"\n";
 const NOW: &str = "[[import]]\nfunction = \"now\"\nreturns = [\"1\"]\n";
 const CALL: &str = "[[call]]\ninvoke = 'run(\"k\")'\nexpect = \"42\"\n";
+
+/// A guest that never calls `now`: its component does not import it.
+const GUEST_WITHOUT_NOW: &str = "use selftest::imports::db;\n\nstruct W;\nimpl Guest for W {\n    \
+                                 fn run(key: String) -> u64 {\n        db::put(&key, 1);\n        \
+                                 u64::from(db::get(&key))\n    }\n}\nexport!(W);\n";
 
 fn fixture(scratch: &Scratch, name: &str, toml: &str) {
     scratch.rust_fixture(name, WIT, GUEST, "w", toml);
@@ -75,7 +81,46 @@ fn scripted_imports_answer_and_record_and_bad_scripts_name_their_entry() {
         &format!("{GET}{NOW}{twice}{CALL}"),
     );
 
+    scratch.rust_fixture(
+        "imports-unused",
+        WIT,
+        GUEST_WITHOUT_NOW,
+        "w",
+        &format!("{NOW}{GET}{}", CALL.replace("\"42\"", "\"41\"")),
+    );
+    shared_snapshot(
+        &scratch,
+        "imports-unused",
+        "call run(\"k\")\n  result: 41\n  host: selftest:imports/db.put(\"k\", 1)\n  \
+         host: selftest:imports/db.get(\"k\") -> 41\n",
+    );
+    scratch.rust_fixture(
+        "imports-unused-then-wrong",
+        WIT,
+        GUEST_WITHOUT_NOW,
+        "w",
+        &format!("{NOW}{}{CALL}", GET.replace("\"41\"", "'\"x\"'")),
+    );
+
     let results = scratch.run();
+    let unused = &results
+        .iter()
+        .find(|(n, _)| n == "imports-unused::rust")
+        .unwrap()
+        .1;
+    assert!(matches!(unused, TrialStatus::Passed), "{unused:?}");
+    // The component is given only the second entry; the error still calls it #2, at line 6.
+    match &failure(&results, "imports-unused-then-wrong::rust").error {
+        TrialError::BadFixture(e) => {
+            assert_eq!(e.line, Some(6), "{e}");
+            assert!(
+                e.message
+                    .starts_with("[[import]] #2 `selftest:imports/db.get`: the answer `\"x\"`"),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     let ok = &results
         .iter()
         .find(|(n, _)| n == "imports-ok::rust")
@@ -104,8 +149,8 @@ fn scripted_imports_answer_and_record_and_bad_scripts_name_their_entry() {
     let m = bad_fixture_message(&results, "imports-unknown::rust");
     assert!(
         m.starts_with(
-            "[[import]] #3 names `selftest:imports/db.delete`, which the component does not \
-             import; it imports: "
+            "[[import]] #3 names `selftest:imports/db.delete`, which world `w` does not import; \
+             it imports: "
         ) && m.contains("selftest:imports/db.get")
             && m.contains("selftest:imports/db.put")
             && m.contains("now"),
