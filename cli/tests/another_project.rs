@@ -118,10 +118,7 @@ fn witness_runs_a_project_that_has_only_fixtures() {
                     text.contains("expected \"bye\", got \"Greetings Ben!"),
                     "{text}"
                 );
-                assert!(
-                    text.contains("rerun: witness run wrong --lang rust"),
-                    "{text}"
-                );
+                assert!(text.contains("rerun: witness run wrong::rust"), "{text}");
             }
             (other, name) => panic!("{name}: {other:?}\n{stderr}"),
         }

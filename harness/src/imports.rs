@@ -91,7 +91,8 @@ impl ComponentScript {
                 | ScriptError::WrongType { entry, .. }
                 | ScriptError::ReturnsNothing { entry, .. }
                 | ScriptError::NoReturns { entry, .. }
-                | ScriptError::Repeated { entry, .. } => *entry = position + 1,
+                | ScriptError::Repeated { entry, .. }
+                | ScriptError::NotEchoable { entry, .. } => *entry = position + 1,
                 _ => {}
             }
         }

@@ -62,6 +62,20 @@ pub enum ScriptError {
         /// The import.
         import: String,
     },
+    /// An entry answers with the argument, but the import does not take exactly one
+    /// argument of its result's type.
+    #[error(
+        "[[import]] #{entry} `{import}: {signature}` cannot answer with its argument: it must \
+         take one argument of its result's type"
+    )]
+    NotEchoable {
+        /// The entry.
+        entry: usize,
+        /// The import.
+        import: String,
+        /// Its signature.
+        signature: String,
+    },
     /// An import that returns something has no entry.
     #[error(
         "the component imports `{import}: {signature}`, which no [[import]] answers; add one \
@@ -140,6 +154,7 @@ impl ScriptError {
             | ScriptError::ReturnsNothing { entry, .. }
             | ScriptError::NoReturns { entry, .. }
             | ScriptError::Repeated { entry, .. }
+            | ScriptError::NotEchoable { entry, .. }
             | ScriptError::MakesObject { entry, .. } => Some(*entry),
             ScriptError::HandleInside { entry, .. } | ScriptError::ForeignHandle { entry, .. } => {
                 *entry

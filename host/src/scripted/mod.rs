@@ -55,6 +55,9 @@ pub enum Answers {
     Always(String),
     /// One answer per call, in order; a call past the last is an error.
     InOrder(Vec<String>),
+    /// Each call answered with its own argument: for an import of one parameter whose type
+    /// is its result's (`relay: func(x: T) -> T`), so the guest gets back what it lowered.
+    Echo,
 }
 
 /// Defines every scriptable import of `component` in `linker` (a copy of the host's), each
@@ -134,7 +137,7 @@ fn answer_import(
                 }
             }
         }
-        None => store.data_mut().script.answer(key, &args, results),
+        None => store.data_mut().script.answer(key, &args, params, results),
     };
     store.data_mut().record_host_call(record);
     answered

@@ -45,6 +45,7 @@ enum TypedAnswers {
     None,
     Always(Val),
     InOrder(Vec<Val>),
+    Echo,
 }
 
 /// The script of one instance, typed against its component's imports.
@@ -138,6 +139,7 @@ impl Script {
         &mut self,
         key: &ImportKey,
         args: &[String],
+        params: &[Val],
         results: &mut [Val],
     ) -> (String, wasmtime::Result<()>) {
         let mut record = import_name(key.interface.as_deref(), &key.function);
@@ -150,6 +152,7 @@ impl Script {
         let answer = match &answering.answers {
             TypedAnswers::None => None,
             TypedAnswers::Always(value) => Some(value.clone()),
+            TypedAnswers::Echo => params.first().cloned(),
             TypedAnswers::InOrder(list) => match list.get(answering.calls - 1) {
                 Some(value) => Some(value.clone()),
                 None => {
@@ -232,6 +235,17 @@ fn typed_entry(
         }),
         (Some(_), None) => Err(no_returns()),
         (Some(_), Some(Answers::InOrder(list))) if list.is_empty() => Err(no_returns()),
+        (Some(result), Some(Answers::Echo)) => {
+            let params: Vec<_> = func.ty.params().map(|(_, ty)| ty).collect();
+            match params.as_slice() {
+                [only] if only == result => Ok(TypedAnswers::Echo),
+                _ => Err(ScriptError::NotEchoable {
+                    entry: number,
+                    import: name.clone(),
+                    signature: imports.signature(func),
+                }),
+            }
+        }
         (Some(result), Some(Answers::Always(answer))) => Ok(TypedAnswers::Always(typed_answer(
             number, &name, result, answer,
         )?)),
