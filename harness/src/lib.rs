@@ -6,6 +6,7 @@
 //! both build a [`runner::Session`] and run its trials. Another project runs the harness over
 //! its own `fixtures/` from its own `cargo test` the same way (see the README).
 
+pub mod audit;
 pub mod build_cache;
 pub mod builder;
 pub mod bundled;

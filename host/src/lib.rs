@@ -95,6 +95,23 @@ impl LoadedComponent {
         &self.scripted
     }
 
+    /// The type of the function the component exports as `name` at its top level, read
+    /// from the component without instantiating it.
+    pub fn exported_function(
+        &self,
+        name: &str,
+    ) -> Option<wasmtime::component::types::ComponentFunc> {
+        let engine = self.component.engine();
+        self.component
+            .component_type()
+            .exports(engine)
+            .find(|(export, _)| *export == name)
+            .and_then(|(_, item)| match item.ty {
+                wasmtime::component::types::ComponentItem::ComponentFunc(ty) => Some(ty),
+                _ => None,
+            })
+    }
+
     /// The component with its imports resolved.
     pub fn pre(&self) -> &InstancePre<HostState> {
         &self.pre
