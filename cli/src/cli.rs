@@ -43,7 +43,7 @@ pub enum PluginAction {
         /// The project directory, such as fixtures/hello-plugin.
         dir: PathBuf,
         /// The language to build.
-        #[arg(long, value_parser = parse_language)]
+        #[arg(long, value_parser = language_parser())]
         lang: Language,
         /// Where to write the component (default: target/witness/plugins/<dir>/<lang>.wasm).
         #[arg(short, long)]
@@ -73,7 +73,7 @@ pub enum CliCommand {
     Run {
         /// Only these languages, comma-separated (rust, js, python). Default: WITNESS_LANGS,
         /// else all.
-        #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+        #[arg(long, value_delimiter = ',', value_parser = language_parser())]
         lang: Vec<Language>,
         /// The project whose fixtures/ to run (default: WITNESS_ROOT, else the nearest
         /// directory at or above the current one that holds fixtures/).
@@ -128,7 +128,7 @@ pub enum CliCommand {
     /// print the figures.
     Bench {
         /// Only these languages, comma-separated.
-        #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+        #[arg(long, value_delimiter = ',', value_parser = language_parser())]
         lang: Vec<Language>,
     },
     /// Build, install, list and remove plugins.
@@ -159,8 +159,11 @@ pub enum CliCommand {
     },
 }
 
-fn parse_language(s: &str) -> Result<Language, String> {
-    s.parse()
+/// `--lang`'s parser: one of the languages' names, which `--help` lists.
+fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Language::ALL.map(Language::name))
+        .try_map(|name| name.parse::<Language>())
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -519,5 +522,38 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["witness", "run", "--lang", "go"]).is_err());
+    }
+
+    #[test]
+    fn lang_options_list_the_languages_in_their_help() {
+        let mut command = Cli::command();
+        let plugin = command.find_subcommand_mut("plugin").unwrap();
+        let build = plugin.find_subcommand_mut("build").unwrap();
+        let help = build.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: rust, js, python]"),
+            "plugin build --help:\n{help}"
+        );
+        let run = command.find_subcommand_mut("run").unwrap();
+        let help = run.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: rust, js, python]"),
+            "{help}"
+        );
+        let cli =
+            Cli::try_parse_from(["witness", "plugin", "build", "dir", "--lang", "python"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            CliCommand::Plugin {
+                action: PluginAction::Build {
+                    lang: Language::Python,
+                    ..
+                }
+            }
+        ));
+        let err = Cli::try_parse_from(["witness", "plugin", "build", "dir", "--lang", "go"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[possible values: rust, js, python]"), "{err}");
     }
 }

@@ -121,7 +121,7 @@ impl GuestBuilder {
         eprintln!("witness: building {name} ...");
         toolchain.build(request).map_err(|e| BuildError::Failed {
             guest: request.guest.to_path_buf(),
-            source: e.into(),
+            error: e.into(),
         })?;
         let took = start.elapsed();
         eprintln!("witness: built {name} in {:.1}s", took.as_secs_f64());
@@ -160,7 +160,7 @@ impl GuestBuilder {
         slot.prepared
             .get_or_init(|| slot.toolchain.prepare().map_err(SharedError::from))
             .clone()
-            .map_err(|source| BuildError::ToolchainSetup { language, source })?;
+            .map_err(|error| BuildError::ToolchainSetup { language, error })?;
         Ok(slot.toolchain.as_ref())
     }
 
@@ -181,7 +181,7 @@ impl GuestBuilder {
                     })
             })
             .clone()
-            .map_err(|source| BuildError::ToolchainSetup { language, source })?;
+            .map_err(|error| BuildError::ToolchainSetup { language, error })?;
         let mut key = toolchain_key;
         key.text("language", language.name())
             .text("world", request.world);
