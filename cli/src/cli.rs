@@ -14,6 +14,7 @@ use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
 use witness_harness::report::{self, Format};
 use witness_harness::runner::{Invocation, RunOptions, Session};
+use witness_harness::toolchain::channel::Channel;
 use witness_host::terminal::escape_controls;
 use witness_host::value::to_wave;
 use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
@@ -79,10 +80,15 @@ pub enum CliCommand {
         /// directory at or above the current one that holds fixtures/).
         #[arg(long)]
         root: Option<PathBuf>,
-        /// How to print the results: human (the matrix and each failure), junit (JUnit XML)
-        /// or json (one JSON object per trial, then a summary).
-        #[arg(long, default_value = "human")]
+        /// How to print the results on stdout: human (the matrix and each failure), junit
+        /// (JUnit XML), json (one JSON object per trial, then a summary) or html (one
+        /// self-contained page).
+        #[arg(long, default_value = "human", value_parser = format_parser())]
         format: Format,
+        /// Also write the results to FILE in FORMAT (such as `junit=junit.xml`); repeatable,
+        /// so one run writes several reports. Written whether the run passed or not.
+        #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+        reports: Vec<(Format, PathBuf)>,
         /// Only these fixtures, by directory name.
         fixtures: Vec<String>,
     },
@@ -166,6 +172,25 @@ fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
         .try_map(|name| name.parse::<Language>())
 }
 
+/// `--format`'s parser: one of the report formats' names, which `--help` lists.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    let formats = [Format::Human, Format::Junit, Format::Json, Format::Html];
+    clap::builder::PossibleValuesParser::new(formats.map(Format::name))
+        .try_map(|name| name.parse::<Format>())
+}
+
+/// A `--report FORMAT=FILE`.
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=FILE (such as junit=junit.xml)"))?;
+    if file.is_empty() {
+        return Err(format!("`{s}` names no file"));
+    }
+    Ok((format.parse()?, PathBuf::from(file)))
+}
+
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -229,8 +254,9 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             lang,
             root,
             format,
+            reports,
             fixtures,
-        } => run_matrix(lang, root, format, fixtures),
+        } => run_matrix(lang, root, format, &reports, fixtures),
         CliCommand::Review { root, fixtures } => {
             let stdin = std::io::stdin();
             crate::review::review(
@@ -390,6 +416,7 @@ fn run_matrix(
     lang: Vec<Language>,
     root: Option<PathBuf>,
     format: Format,
+    reports: &[(Format, PathBuf)],
     fixtures: Vec<String>,
 ) -> Result<ExitCode> {
     let mut options = RunOptions::from_env()?;
@@ -398,10 +425,26 @@ fn run_matrix(
     }
     options.fixtures = fixtures;
     options.invocation = Invocation::Witness;
+    if Channel::from_env().map_err(anyhow::Error::msg)? == Channel::Latest {
+        eprintln!("witness: building with the newest toolchains (WITNESS_TOOLCHAINS=latest)");
+    }
     let session = Session::new(project_paths(root)?, options);
     let trials = session.trials()?;
     let results = session.run_all(&trials);
-    print!("{}", format.render(&results));
+    let toolchains = session.builder().toolchains();
+    if let Some(line) = toolchains.line() {
+        eprintln!("witness: {line}");
+    }
+    print!("{}", format.render(&results, &toolchains));
+    for (format, file) in reports {
+        std::fs::write(file, format.render(&results, &toolchains)).with_context(|| {
+            format!(
+                "failed to write the {} report to {}",
+                format.name(),
+                file.display()
+            )
+        })?;
+    }
     let (_, failed, _) = report::counts(&results);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -522,6 +565,49 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["witness", "run", "--lang", "go"]).is_err());
+    }
+
+    #[test]
+    fn run_writes_reports_in_any_format_to_files() {
+        let cli = Cli::try_parse_from([
+            "witness",
+            "run",
+            "--format",
+            "html",
+            "--report",
+            "junit=out/junit.xml",
+            "--report",
+            "html=report.html",
+        ])
+        .unwrap();
+        match cli.command {
+            CliCommand::Run {
+                format, reports, ..
+            } => {
+                assert_eq!(format, Format::Html);
+                assert_eq!(
+                    reports,
+                    [
+                        (Format::Junit, PathBuf::from("out/junit.xml")),
+                        (Format::Html, PathBuf::from("report.html"))
+                    ]
+                );
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+        for bad in ["junit", "xml=a.xml", "junit="] {
+            assert!(
+                Cli::try_parse_from(["witness", "run", "--report", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        let mut command = Cli::command();
+        let run = command.find_subcommand_mut("run").unwrap();
+        let help = run.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: human, junit, json, html]"),
+            "{help}"
+        );
     }
 
     #[test]
