@@ -14,10 +14,11 @@
 //! JS plugin built by a user with default flags runs the same way.
 //!
 //! With the newest toolchains (`WITNESS_TOOLCHAINS=latest`) the package files name
-//! componentize-js and jco as `latest`, without the lock file and the overrides that hold
-//! the pins together, and `npm install` resolves them when it first runs, in a directory of
-//! their own (`bundled/js-latest-<hash>/`). A newest jco that fails as 1.35.0 did without
-//! the override fails its builds, named as the newest toolchain's.
+//! componentize-js and jco as `latest`, without the lock file and the pinned overrides (one
+//! override remains: jco builds with the newest componentize-js, not the one it depends on),
+//! and `npm install` resolves them when it first runs, in a directory of their own
+//! (`bundled/js-latest-<hash>/`). A newest jco that fails as 1.35.0 does without the
+//! preview2-shim override fails its builds, named as the newest toolchain's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -57,8 +58,9 @@ pub(super) fn pinned() -> Vec<ToolVersion> {
         .collect()
 }
 
-/// `package.json` for the newest toolchain: the pinned one with each tool at `latest` and
-/// no `overrides` (they hold the pinned versions together).
+/// `package.json` for the newest toolchain: the pinned one with each tool at `latest`, and
+/// instead of the pinned `overrides` one that makes jco build with the newest
+/// componentize-js too (npm's `$` names the version of the direct dependency).
 fn newest_package_json(pinned: &str) -> String {
     let mut package: Value = serde_json::from_str(pinned).unwrap_or_default();
     if !package.is_object() {
@@ -74,6 +76,8 @@ fn newest_package_json(pinned: &str) -> String {
     for (_, package_name) in TOOLS {
         package["dependencies"][package_name] = Value::from("latest");
     }
+    let componentize_js = TOOLS[0].1;
+    package["overrides"] = serde_json::json!({ componentize_js: format!("${componentize_js}") });
     format!("{package:#}\n")
 }
 
@@ -287,7 +291,11 @@ mod tests {
         for (_, package_name) in TOOLS {
             assert_eq!(package["dependencies"][package_name], "latest", "{package}");
         }
-        assert!(package.get("overrides").is_none(), "{package}");
+        assert_eq!(
+            package["overrides"],
+            serde_json::json!({"@bytecodealliance/componentize-js": "$@bytecodealliance/componentize-js"}),
+            "no pinned override is left, and jco takes the newest componentize-js"
+        );
         let pinned_package: Value =
             serde_json::from_str(bundled::JS.file("package.json").unwrap()).unwrap();
         assert_eq!(

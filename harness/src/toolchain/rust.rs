@@ -14,8 +14,8 @@
 //! crate, both requiring `wit-bindgen = "*"`, without the pinned lock file: when the
 //! workspace is first prepared, `cargo generate-lockfile` resolves the newest wit-bindgen,
 //! and its `Cargo.lock` keeps that version until the workspace is removed. A resolver
-//! member (`resolver/`, never built) gives cargo something to resolve before any guest is
-//! written.
+//! member (`members/.witness-newest/`, hidden, so no fixture's name can clash with it;
+//! never built) gives cargo something to resolve before any guest is written.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -104,15 +104,14 @@ fn locked_version(lock: &str, package: &str) -> Option<String> {
     versions.next().is_none().then(|| version.to_string())
 }
 
-/// The directory and package name of the member that lets cargo resolve the newest
-/// wit-bindgen before any guest is written; it is never built.
-const RESOLVER: &str = "resolver";
+/// The directory of the member that lets cargo resolve the newest wit-bindgen before any
+/// guest is written (and its package's name, without the dot); it is never built.
+const RESOLVER: &str = ".witness-newest";
 
 /// The Rust guest toolchain.
 pub struct RustToolchain {
     sdk: Group,
     template_cargo: String,
-    template_workspace: String,
     workspace: PathBuf,
     plugin_api: PathBuf,
     lock_seed: Option<PathBuf>,
@@ -135,11 +134,10 @@ impl RustToolchain {
     /// With [`Channel::Latest`], the workspace is `rust-guests-latest/` and the SDK copy
     /// `bundled/rust-sdk-latest-<hash>/`, whose manifests let wit-bindgen float.
     pub fn new(paths: &ProjectPaths, channel: Channel) -> Self {
-        let (sdk, template_cargo, template_workspace, workspace) = match channel {
+        let (sdk, template_cargo, workspace) = match channel {
             Channel::Pinned => (
                 bundled::RUST_SDK.group(),
                 TEMPLATE_CARGO.to_string(),
-                TEMPLATE_WORKSPACE.to_string(),
                 "rust-guests",
             ),
             Channel::Latest => (
@@ -149,10 +147,6 @@ impl RustToolchain {
                     _ => Some(contents.to_string()),
                 }),
                 float_wit_bindgen(TEMPLATE_CARGO),
-                TEMPLATE_WORKSPACE.replace(
-                    "members = [\"members/*\"]",
-                    &format!("members = [\"members/*\", \"{RESOLVER}\"]"),
-                ),
                 "rust-guests-latest",
             ),
         };
@@ -163,7 +157,6 @@ impl RustToolchain {
         RustToolchain {
             sdk,
             template_cargo,
-            template_workspace,
             workspace: paths.out.join(workspace),
             plugin_api: dir.join("plugin-api"),
             lock_seed,
@@ -217,7 +210,7 @@ impl RustToolchain {
     }
 
     fn write_workspace(&self) -> Result<()> {
-        write_if_changed(&self.workspace.join("Cargo.toml"), &self.template_workspace)?;
+        write_if_changed(&self.workspace.join("Cargo.toml"), TEMPLATE_WORKSPACE)?;
         self.prune_stale_members()?;
         let lock = self.workspace.join("Cargo.lock");
         if let Some(seed) = &self.lock_seed
@@ -234,9 +227,13 @@ impl RustToolchain {
     /// For the newest toolchain: writes the resolver member and, when the workspace has no
     /// lock file yet, lets cargo resolve the newest wit-bindgen into one.
     fn resolve_newest(&self) -> Result<()> {
-        let member = self.workspace.join(RESOLVER);
+        // `members/*` must match a member, or cargo reads it as a path.
+        let member = self.workspace.join("members").join(RESOLVER);
         write_if_changed(&member.join("lib.rs"), "")?;
-        write_if_changed(&member.join("Cargo.toml"), self.manifest(RESOLVER))?;
+        write_if_changed(
+            &member.join("Cargo.toml"),
+            self.manifest(RESOLVER.trim_start_matches('.')),
+        )?;
         if self.workspace.join("Cargo.lock").exists() {
             return Ok(());
         }
@@ -330,7 +327,7 @@ impl Toolchain for RustToolchain {
             .text("builder", &format!("{builder:?}"))
             .text("template-cargo", &self.template_cargo)
             .text("template-lib", TEMPLATE_LIB)
-            .text("template-workspace", &self.template_workspace);
+            .text("template-workspace", TEMPLATE_WORKSPACE);
         for (path, contents) in self.sdk.entries() {
             key.text(path, contents);
         }
@@ -472,15 +469,6 @@ mod tests {
         assert_eq!(sdk_manifest(&latest), "*");
         assert_eq!(latest.versions()[0].version, NOT_INSTALLED);
         assert_eq!(pinned.versions(), super::pinned());
-        let members = |t: &RustToolchain| {
-            let manifest: toml::Table = toml::from_str(&t.template_workspace).unwrap();
-            manifest["workspace"]["members"].clone()
-        };
-        assert_eq!(members(&pinned), toml::Value::from(vec!["members/*"]));
-        assert_eq!(
-            members(&latest),
-            toml::Value::from(vec!["members/*", RESOLVER])
-        );
     }
 
     #[test]
