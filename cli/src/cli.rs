@@ -15,6 +15,7 @@ use witness_harness::paths::ProjectPaths;
 use witness_harness::report::{self, Format};
 use witness_harness::runner::{Invocation, RunOptions, Session};
 use witness_harness::scaffold::{self, NewFixture, ScaffoldError};
+use witness_harness::toolchain::channel::Channel;
 use witness_host::terminal::escape_controls;
 use witness_host::value::to_wave;
 use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, parse_call};
@@ -44,7 +45,7 @@ pub enum PluginAction {
         /// The project directory, such as fixtures/hello-plugin.
         dir: PathBuf,
         /// The language to build.
-        #[arg(long, value_parser = parse_language)]
+        #[arg(long, value_parser = language_parser())]
         lang: Language,
         /// Where to write the component (default: target/witness/plugins/<dir>/<lang>.wasm).
         #[arg(short, long)]
@@ -74,16 +75,21 @@ pub enum CliCommand {
     Run {
         /// Only these languages, comma-separated (rust, js, python). Default: WITNESS_LANGS,
         /// else all.
-        #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+        #[arg(long, value_delimiter = ',', value_parser = language_parser())]
         lang: Vec<Language>,
         /// The project whose fixtures/ to run (default: WITNESS_ROOT, else the nearest
         /// directory at or above the current one that holds fixtures/).
         #[arg(long)]
         root: Option<PathBuf>,
-        /// How to print the results: human (the matrix and each failure), junit (JUnit XML)
-        /// or json (one JSON object per trial, then a summary).
-        #[arg(long, default_value = "human")]
+        /// How to print the results on stdout: human (the matrix and each failure), junit
+        /// (JUnit XML), json (one JSON object per trial, then a summary) or html (one
+        /// self-contained page).
+        #[arg(long, default_value = "human", value_parser = format_parser())]
         format: Format,
+        /// Also write the results to FILE in FORMAT (such as `junit=junit.xml`); repeatable,
+        /// so one run writes several reports. Written whether the run passed or not.
+        #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+        reports: Vec<(Format, PathBuf)>,
         /// Only these fixtures (by directory name) or trials (`greeting::js`,
         /// `stats::python+rust` for a composition fixture's runner and provider).
         fixtures: Vec<String>,
@@ -151,7 +157,7 @@ pub enum CliCommand {
     /// print the figures.
     Bench {
         /// Only these languages, comma-separated.
-        #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+        #[arg(long, value_delimiter = ',', value_parser = language_parser())]
         lang: Vec<Language>,
     },
     /// Build, install, list and remove plugins.
@@ -182,8 +188,30 @@ pub enum CliCommand {
     },
 }
 
-fn parse_language(s: &str) -> Result<Language, String> {
-    s.parse()
+/// `--lang`'s parser: one of the languages' names, which `--help` lists.
+fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Language::ALL.map(Language::name))
+        .try_map(|name| name.parse::<Language>())
+}
+
+/// `--format`'s parser: one of the report formats' names, which `--help` lists.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    let formats = [Format::Human, Format::Junit, Format::Json, Format::Html];
+    clap::builder::PossibleValuesParser::new(formats.map(Format::name))
+        .try_map(|name| name.parse::<Format>())
+}
+
+/// A `--report FORMAT=FILE`.
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=FILE (such as junit=junit.xml)"))?;
+    if file.is_empty() {
+        return Err(format!("`{s}` names no file"));
+    }
+    Ok((format.parse()?, PathBuf::from(file)))
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -249,8 +277,9 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             lang,
             root,
             format,
+            reports,
             fixtures,
-        } => run_matrix(lang, root, format, fixtures),
+        } => run_matrix(lang, root, format, &reports, fixtures),
         CliCommand::Review { root, fixtures } => {
             let stdin = std::io::stdin();
             crate::review::review(
@@ -453,6 +482,7 @@ fn run_matrix(
     lang: Vec<Language>,
     root: Option<PathBuf>,
     format: Format,
+    reports: &[(Format, PathBuf)],
     fixtures: Vec<String>,
 ) -> Result<ExitCode> {
     let mut options = RunOptions::from_env()?;
@@ -461,10 +491,26 @@ fn run_matrix(
     }
     options.fixtures = fixtures;
     options.invocation = Invocation::Witness;
+    if Channel::from_env().map_err(anyhow::Error::msg)? == Channel::Latest {
+        eprintln!("witness: building with the newest toolchains (WITNESS_TOOLCHAINS=latest)");
+    }
     let session = Session::new(project_paths(root)?, options);
     let trials = session.trials()?;
     let results = session.run_all(&trials);
-    print!("{}", format.render(&results));
+    let toolchains = session.builder().toolchains();
+    if let Some(line) = toolchains.line() {
+        eprintln!("witness: {line}");
+    }
+    print!("{}", format.render(&results, &toolchains));
+    for (format, file) in reports {
+        std::fs::write(file, format.render(&results, &toolchains)).with_context(|| {
+            format!(
+                "failed to write the {} report to {}",
+                format.name(),
+                file.display()
+            )
+        })?;
+    }
     let (_, failed, _) = report::counts(&results);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -590,5 +636,81 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["witness", "run", "--lang", "go"]).is_err());
+    }
+
+    #[test]
+    fn run_writes_reports_in_any_format_to_files() {
+        let cli = Cli::try_parse_from([
+            "witness",
+            "run",
+            "--format",
+            "html",
+            "--report",
+            "junit=out/junit.xml",
+            "--report",
+            "html=report.html",
+        ])
+        .unwrap();
+        match cli.command {
+            CliCommand::Run {
+                format, reports, ..
+            } => {
+                assert_eq!(format, Format::Html);
+                assert_eq!(
+                    reports,
+                    [
+                        (Format::Junit, PathBuf::from("out/junit.xml")),
+                        (Format::Html, PathBuf::from("report.html"))
+                    ]
+                );
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+        for bad in ["junit", "xml=a.xml", "junit="] {
+            assert!(
+                Cli::try_parse_from(["witness", "run", "--report", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        let mut command = Cli::command();
+        let run = command.find_subcommand_mut("run").unwrap();
+        let help = run.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: human, junit, json, html]"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn lang_options_list_the_languages_in_their_help() {
+        let mut command = Cli::command();
+        let plugin = command.find_subcommand_mut("plugin").unwrap();
+        let build = plugin.find_subcommand_mut("build").unwrap();
+        let help = build.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: rust, js, python]"),
+            "plugin build --help:\n{help}"
+        );
+        let run = command.find_subcommand_mut("run").unwrap();
+        let help = run.render_long_help().to_string();
+        assert!(
+            help.contains("[possible values: rust, js, python]"),
+            "{help}"
+        );
+        let cli =
+            Cli::try_parse_from(["witness", "plugin", "build", "dir", "--lang", "python"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            CliCommand::Plugin {
+                action: PluginAction::Build {
+                    lang: Language::Python,
+                    ..
+                }
+            }
+        ));
+        let err = Cli::try_parse_from(["witness", "plugin", "build", "dir", "--lang", "go"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[possible values: rust, js, python]"), "{err}");
     }
 }

@@ -141,10 +141,48 @@ fn witness_runs_a_project_that_has_only_fixtures() {
     assert!(hello.contains("pass"), "{matrix}");
     assert!(matrix.contains("1 passed, 1 failed, 0 skipped"), "{matrix}");
     assert!(matrix.contains("---- wrong::rust FAILED ----"), "{matrix}");
+    let pinned = witness_harness::toolchain::pinned(Language::Rust);
+    let wit_bindgen = &pinned[0].version;
+    assert!(
+        matrix.contains(&format!(
+            "1 passed, 1 failed, 0 skipped\ntoolchains (pinned): rust wit-bindgen {wit_bindgen}\n"
+        )),
+        "{matrix}"
+    );
 
-    let (_, json, _) = witness_in(
+    // JSON on stdout, and the same run's HTML and JUnit reports in files.
+    let reports = tempfile::tempdir().unwrap();
+    let html_file = reports.path().join("report.html");
+    let junit_file = reports.path().join("junit.xml");
+    let (code, json, _) = witness_in(
         project.path(),
-        &["run", "--lang", "rust", "--format", "json"],
+        &[
+            "run",
+            "--lang",
+            "rust",
+            "--format",
+            "json",
+            "--report",
+            &format!("html={}", html_file.display()),
+            "--report",
+            &format!("junit={}", junit_file.display()),
+        ],
+    );
+    assert_eq!(code, Some(1), "the reports do not change the exit status");
+    let html = std::fs::read_to_string(&html_file).unwrap();
+    assert!(
+        html.contains("<td class=\"cell fail\"><a href=\"#trial-wrong--rust\">"),
+        "{html}"
+    );
+    assert!(html.contains("expected &quot;bye&quot;, got &quot;Greetings Ben!"));
+    let junit = std::fs::read_to_string(&junit_file).unwrap();
+    let report = Report::deserialize_from_str(&junit).unwrap();
+    assert_eq!(report.test_suites[0].test_cases.len(), 2, "{junit}");
+    assert!(
+        junit.contains(&format!(
+            "<property name=\"toolchain.rust.wit-bindgen\" value=\"{wit_bindgen}\"/>"
+        )),
+        "{junit}"
     );
     let lines: Vec<serde_json::Value> = json
         .lines()
@@ -161,5 +199,9 @@ fn witness_runs_a_project_that_has_only_fixtures() {
             summary["failed"].as_u64()
         ),
         (Some("summary"), Some(1), Some(1))
+    );
+    assert_eq!(
+        summary["toolchains"],
+        serde_json::json!({"channel": "pinned", "rust": {"wit-bindgen": wit_bindgen}})
     );
 }

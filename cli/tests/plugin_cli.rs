@@ -439,3 +439,91 @@ fn plugin_inputs_that_would_break_the_command_line_are_refused() {
     assert!(outside.join("plugin.toml").exists());
     assert!(cli.plugins.path().join("hello/plugin.wasm").exists());
 }
+
+#[test]
+fn a_failed_rust_build_prints_the_compiler_output_once() {
+    let cli = Cli::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let project = scratch.path().join("broken-build");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("guest.rs"),
+        "struct P;\nimpl Guest for P {\n    fn info() -> PluginInfo {\n        1 + \"one\"\n    }\n    \
+         fn run(_: Invocation) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(P);\n",
+    )
+    .unwrap();
+    let (ok, _, err) = cli.run(&[
+        "plugin",
+        "build",
+        project.to_str().unwrap(),
+        "--lang",
+        "rust",
+        "-o",
+        scratch.path().join("broken.wasm").to_str().unwrap(),
+    ]);
+    assert!(!ok, "a guest that does not compile built: {err}");
+    assert!(err.contains("broken-build/guest.rs:4:"), "{err}");
+    let diagnostics = err.matches("error[E0277]").count();
+    assert_eq!(diagnostics, 1, "cargo's stderr is printed once:\n{err}");
+    assert_eq!(
+        err.matches("hint: fix the compile error").count(),
+        1,
+        "{err}"
+    );
+}
+
+/// The files in the plugin directory's compiled-code cache.
+fn compiled_entries(cli: &Cli) -> Vec<String> {
+    std::fs::read_dir(cli.plugins.path().join(".compiled"))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn bad_argument_declarations_are_refused_before_anything_is_compiled_into_the_store() {
+    let cli = Cli::new();
+    let scratch = tempfile::tempdir().unwrap();
+    let guest = "struct P;\nimpl Guest for P {\n    fn info() -> PluginInfo {\n        \
+                 use witness::plugin::types::{Argument, ArgumentKind, Command};\n        \
+                 let who = || Argument { name: \"who\".into(), help: String::new(), kind: ArgumentKind::Positional };\n        \
+                 let commands = vec![Command { name: \"greet\".into(), summary: String::new(), arguments: vec![who(), who()] }];\n        \
+                 PluginInfo { name: \"twice-who\".into(), version: \"1\".into(), summary: String::new(), commands }\n    \
+                 }\n    fn run(_: Invocation) -> Result<String, String> {\n        Ok(String::new())\n    }\n}\nexport!(P);\n";
+    let wasm = build_rust_project(&cli, scratch.path(), "twice-who", guest, None);
+    let (ok, _, err) = cli.run(&["plugin", "install", wasm.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("the command `greet` lists the argument `who` twice"),
+        "{err}"
+    );
+    assert!(
+        compiled_entries(&cli).is_empty(),
+        "a refused plugin left compiled code: {:?}",
+        compiled_entries(&cli)
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(cli.plugins.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n != ".compiled" && n != ".lock")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // An accepted plugin's compiled code is kept, and it runs from it.
+    let good = build(&cli, Language::Rust, scratch.path()).expect("Rust is always available");
+    let (ok, _, err) = cli.run(&["plugin", "install", good.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let kept = compiled_entries(&cli);
+    assert!(
+        kept.iter().any(|n| n.ends_with(".cwasm")) && kept.iter().any(|n| n.ends_with(".blake3")),
+        "{kept:?}"
+    );
+    let (ok, out, err) = cli.run(&["hello", "greet", "Ben"]);
+    assert!(ok && out.contains("Hello, Ben!"), "{err}");
+    assert!(
+        !err.contains("compiled"),
+        "compiled again on first run: {err}"
+    );
+}

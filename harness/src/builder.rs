@@ -1,6 +1,8 @@
 //! Turning guest sources into components: the toolchain of each language (probed on first
 //! use, prepared once) and the build cache in front of them. The runner builds every trial's
 //! guest through one [`GuestBuilder`]; `witness plugin build` uses one for a single plugin.
+//! The builder builds with the pinned toolchains or, with `WITNESS_TOOLCHAINS=latest`, the
+//! newest ones ([`crate::toolchain::channel`]), and says which versions it used.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
@@ -12,6 +14,7 @@ use crate::build_cache::BuildCache;
 use crate::error::{BuildError, SharedError};
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use crate::toolchain::channel::{self, Channel, Toolchains};
 use crate::toolchain::{self, BuildRequest, Toolchain, install_artifact, link_artifact};
 
 struct LanguageSlot {
@@ -46,17 +49,30 @@ pub struct GuestBuilder {
     required: Vec<Language>,
     cache: BuildCache,
     build_times: Mutex<Vec<(String, Language, Duration)>>,
+    /// The channel `WITNESS_TOOLCHAINS` names, or why it names none.
+    channel: Result<Channel, String>,
 }
 
 impl GuestBuilder {
-    /// A builder for the project at `paths`; a missing toolchain of a language in `required`
-    /// is an error instead of a reason to skip.
+    /// A builder for the project at `paths` with the toolchains `WITNESS_TOOLCHAINS` asks for
+    /// (a value it does not know fails every build, naming it); a missing toolchain of a
+    /// language in `required` is an error instead of a reason to skip.
     pub fn new(paths: &ProjectPaths, required: Vec<Language>) -> Self {
+        Self::with_channel(paths, required, Channel::from_env())
+    }
+
+    /// [`GuestBuilder::new`] with the toolchain channel given.
+    pub fn with_channel(
+        paths: &ProjectPaths,
+        required: Vec<Language>,
+        channel: Result<Channel, String>,
+    ) -> Self {
+        let chosen = channel.clone().unwrap_or_default();
         let languages = Language::ALL
             .into_iter()
             .map(|language| {
                 let slot = LanguageSlot {
-                    toolchain: toolchain::for_language(language, paths),
+                    toolchain: toolchain::for_language(language, paths, chosen),
                     probe: OnceLock::new(),
                     fingerprint: OnceLock::new(),
                     prepared: OnceLock::new(),
@@ -69,6 +85,21 @@ impl GuestBuilder {
             required,
             cache: BuildCache::new(paths.cache.join("build")),
             build_times: Mutex::default(),
+            channel,
+        }
+    }
+
+    /// The toolchains this builder's builds used so far: the channel, and for each language
+    /// that built a guest (or found one in the build cache) its tools and their versions.
+    pub fn toolchains(&self) -> Toolchains {
+        Toolchains {
+            channel: self.channel.clone().unwrap_or_default(),
+            languages: self
+                .languages
+                .iter()
+                .filter(|(_, slot)| matches!(slot.fingerprint.get(), Some(Ok(_))))
+                .map(|(language, slot)| (*language, slot.toolchain.versions()))
+                .collect(),
         }
     }
 
@@ -119,9 +150,19 @@ impl GuestBuilder {
         let toolchain = self.prepare(language)?;
         let start = Instant::now();
         eprintln!("witness: building {name} ...");
-        toolchain.build(request).map_err(|e| BuildError::Failed {
-            guest: request.guest.to_path_buf(),
-            source: e.into(),
+        toolchain.build(request).map_err(|e| {
+            // The newest toolchain is named: an upgrade that breaks the build shows as such.
+            let e = match self.channel {
+                Ok(Channel::Latest) => e.context(format!(
+                    "with the newest {language} toolchain ({})",
+                    channel::label(&toolchain.versions())
+                )),
+                _ => e,
+            };
+            BuildError::Failed {
+                guest: request.guest.to_path_buf(),
+                error: e.into(),
+            }
         })?;
         let took = start.elapsed();
         eprintln!("witness: built {name} in {:.1}s", took.as_secs_f64());
@@ -160,13 +201,24 @@ impl GuestBuilder {
         slot.prepared
             .get_or_init(|| slot.toolchain.prepare().map_err(SharedError::from))
             .clone()
-            .map_err(|source| BuildError::ToolchainSetup { language, source })?;
+            .map_err(|error| BuildError::ToolchainSetup { language, error })?;
         Ok(slot.toolchain.as_ref())
     }
 
     /// The build-cache key of one guest: its source, the WIT package, the world, and the
-    /// toolchain's own fingerprint.
+    /// toolchain's own fingerprint. The newest toolchain is installed first: its versions,
+    /// resolved when it is installed, are part of the key.
     fn key(&self, language: Language, request: &BuildRequest<'_>) -> Result<String, BuildError> {
+        let channel = self
+            .channel
+            .clone()
+            .map_err(|reason| BuildError::ToolchainSetup {
+                language,
+                error: anyhow::Error::msg(reason).into(),
+            })?;
+        if channel == Channel::Latest {
+            self.prepare(language)?;
+        }
         let slot = self.toolchain_ready(language)?;
         let toolchain_key = slot
             .fingerprint
@@ -181,7 +233,7 @@ impl GuestBuilder {
                     })
             })
             .clone()
-            .map_err(|source| BuildError::ToolchainSetup { language, source })?;
+            .map_err(|error| BuildError::ToolchainSetup { language, error })?;
         let mut key = toolchain_key;
         key.text("language", language.name())
             .text("world", request.world);

@@ -91,49 +91,126 @@ pub const PYTHON: Bundle = Bundle {
 impl Bundle {
     /// Where this group lives under `base`: `bundled/<name>-<hash of its files>`.
     pub fn dir(&self, base: &Path) -> PathBuf {
-        let mut key = Fingerprint::new();
-        for (path, contents) in self.files {
-            key.text(path, contents);
-        }
-        let hash = key.finish();
-        base.join("bundled")
-            .join(format!("{}-{}", self.name, &hash[..16]))
+        dir_of(self.name, self.files.iter().copied(), base)
     }
 
     /// Writes the group under `base` unless it is there already, and returns its
     /// directory. The files are written to a temporary directory and renamed into place, so
     /// a concurrent reader sees all of them or none.
     pub fn materialise(&self, base: &Path) -> Result<PathBuf> {
-        let dir = self.dir(base);
-        if dir.is_dir() {
-            return Ok(dir);
-        }
-        let parent = dir.parent().context("a bundle directory has no parent")?;
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("failed to create {}", parent.display()))?;
-        let scratch = tempfile::Builder::new()
-            .prefix(".writing-")
-            .tempdir_in(parent)
-            .with_context(|| format!("failed to create a directory in {}", parent.display()))?;
-        for (path, contents) in self.files {
-            let file = scratch.path().join(path);
-            if let Some(folder) = file.parent() {
-                std::fs::create_dir_all(folder)
-                    .with_context(|| format!("failed to create {}", folder.display()))?;
-            }
-            std::fs::write(&file, contents)
-                .with_context(|| format!("failed to write {}", file.display()))?;
-        }
-        let written = scratch.keep();
-        if let Err(err) = std::fs::rename(&written, &dir) {
-            let _ = std::fs::remove_dir_all(&written);
-            // Another process wrote the same files first: theirs are as good as ours.
-            if !dir.is_dir() {
-                return Err(err).with_context(|| format!("failed to write {}", dir.display()));
-            }
-        }
-        Ok(dir)
+        materialise(&self.dir(base), self.files.iter().copied())
     }
+
+    /// The contents of the file at `path` in this group, if it has one.
+    pub fn file(&self, path: &str) -> Option<&'static str> {
+        self.files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, contents)| *contents)
+    }
+
+    /// This bundle's files as they are: the same directory as [`Bundle::dir`].
+    pub fn group(&self) -> Group {
+        Group {
+            name: self.name.to_string(),
+            files: self
+                .files
+                .iter()
+                .map(|(path, contents)| (*path, contents.to_string()))
+                .collect(),
+        }
+    }
+
+    /// This group changed for the newest toolchains (`WITNESS_TOOLCHAINS=latest`), named
+    /// `<name>-latest`: `edit` is given each file's path and contents and returns the
+    /// contents to write, or `None` to leave the file out (a lock file that would pin).
+    pub fn latest(&self, edit: impl Fn(&str, &str) -> Option<String>) -> Group {
+        Group {
+            name: format!("{}-latest", self.name),
+            files: self
+                .files
+                .iter()
+                .filter_map(|(path, contents)| edit(path, contents).map(|c| (*path, c)))
+                .collect(),
+        }
+    }
+}
+
+/// A bundle's files as a toolchain writes them: the bundle's own ([`Bundle::group`]), or its
+/// variant for the newest toolchains ([`Bundle::latest`]), in a directory of its own
+/// (`bundled/<name>-<hash>/`, the hash of its own files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group's name, the start of its directory's name.
+    pub name: String,
+    /// Its files, `(relative path, contents)`.
+    pub files: Vec<(&'static str, String)>,
+}
+
+impl Group {
+    /// Where this group lives under `base`.
+    pub fn dir(&self, base: &Path) -> PathBuf {
+        dir_of(&self.name, self.entries(), base)
+    }
+
+    /// Writes the group under `base` unless it is there already, as
+    /// [`Bundle::materialise`] does, and returns its directory.
+    pub fn materialise(&self, base: &Path) -> Result<PathBuf> {
+        materialise(&self.dir(base), self.entries())
+    }
+
+    /// The contents of the file at `path`, if the group has one.
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.entries().find(|(p, _)| *p == path).map(|(_, c)| c)
+    }
+
+    /// Each file as `(path, contents)`.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(path, c)| (*path, c.as_str()))
+    }
+}
+
+/// `<base>/bundled/<name>-<hash of the files>`.
+fn dir_of<'a>(name: &str, files: impl Iterator<Item = (&'a str, &'a str)>, base: &Path) -> PathBuf {
+    let mut key = Fingerprint::new();
+    for (path, contents) in files {
+        key.text(path, contents);
+    }
+    let hash = key.finish();
+    base.join("bundled").join(format!("{name}-{}", &hash[..16]))
+}
+
+/// Writes `files` into `dir` unless it exists, through a temporary directory renamed into
+/// place.
+fn materialise<'a>(dir: &Path, files: impl Iterator<Item = (&'a str, &'a str)>) -> Result<PathBuf> {
+    if dir.is_dir() {
+        return Ok(dir.to_path_buf());
+    }
+    let parent = dir.parent().context("a bundle directory has no parent")?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("failed to create {}", parent.display()))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".writing-")
+        .tempdir_in(parent)
+        .with_context(|| format!("failed to create a directory in {}", parent.display()))?;
+    for (path, contents) in files {
+        let file = scratch.path().join(path);
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("failed to create {}", folder.display()))?;
+        }
+        std::fs::write(&file, contents)
+            .with_context(|| format!("failed to write {}", file.display()))?;
+    }
+    let written = scratch.keep();
+    if let Err(err) = std::fs::rename(&written, dir) {
+        let _ = std::fs::remove_dir_all(&written);
+        // Another process wrote the same files first: theirs are as good as ours.
+        if !dir.is_dir() {
+            return Err(err).with_context(|| format!("failed to write {}", dir.display()));
+        }
+    }
+    Ok(dir.to_path_buf())
 }
 
 #[cfg(test)]
@@ -164,6 +241,34 @@ mod tests {
             files: &[("package.json", "{}")],
         };
         assert_ne!(JS.dir(cache), changed.dir(cache));
+    }
+
+    #[test]
+    fn a_latest_variant_lives_apart_from_its_bundle() {
+        let cache = Path::new("/cache");
+        assert_eq!(PYTHON.group().dir(cache), PYTHON.dir(cache));
+        let same = PYTHON.latest(|_, contents| Some(contents.to_string()));
+        assert_eq!(same.name, "python-latest");
+        assert_ne!(
+            same.dir(cache),
+            PYTHON.dir(cache),
+            "the name alone sets it apart"
+        );
+        let unpinned = PYTHON.latest(|path, contents| match path {
+            "requirements.txt" => Some("componentize-py\n".to_string()),
+            _ => Some(contents.to_string()),
+        });
+        assert_ne!(unpinned.dir(cache), same.dir(cache));
+        let without_lock =
+            JS.latest(|path, contents| (path != "package-lock.json").then(|| contents.to_string()));
+        assert_eq!(without_lock.file("package-lock.json"), None);
+        assert_eq!(without_lock.file("bundle.mjs"), JS.file("bundle.mjs"));
+        let dir = tempfile::tempdir().unwrap();
+        let written = unpinned.materialise(dir.path()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(written.join("requirements.txt")).unwrap(),
+            "componentize-py\n"
+        );
     }
 
     #[test]

@@ -12,46 +12,46 @@ use crate::fixture::{self, Fixture, KnownDivergence};
 use crate::language::Language;
 use crate::paths::ProjectPaths;
 
-/// The toolchain that builds `language`'s guests, with the version witness pins.
+/// The toolchain that builds `language`'s guests, with the version witness pins:
+/// `componentize-js 0.23.0`.
 pub fn toolchain(language: Language) -> String {
-    match language {
-        Language::Rust => format!("wit-bindgen {}", pinned_wit_bindgen()),
-        Language::Js => format!("componentize-js {}", pinned_componentize_js()),
-        Language::Python => format!("componentize-py {}", pinned_componentize_py()),
-    }
+    crate::toolchain::pinned(language)
+        .first()
+        .map_or_else(|| "(unpinned)".to_string(), ToString::to_string)
 }
 
-fn pinned_wit_bindgen() -> String {
-    let manifest = include_str!("../../guests-rust/template/Cargo.toml");
-    pin_after(manifest, "wit-bindgen = \"=").unwrap_or_else(|| "(unpinned)".into())
+/// The known divergences of one language, and the toolchain they are known for.
+#[derive(Debug, Clone)]
+pub struct ToolchainGroup<'a> {
+    /// The language.
+    pub language: Language,
+    /// Its toolchain and version, such as `componentize-js 0.23.0`.
+    pub toolchain: String,
+    /// Its entries, in the order listed.
+    pub entries: Vec<&'a Listed>,
 }
 
-fn pinned_componentize_js() -> String {
-    let package = include_str!("../../guests-js/package.json");
-    serde_json::from_str::<serde_json::Value>(package)
-        .ok()
-        .and_then(|json| {
-            json["devDependencies"]["@bytecodealliance/componentize-js"]
-                .as_str()
-                .or_else(|| json["dependencies"]["@bytecodealliance/componentize-js"].as_str())
-                .map(str::to_string)
+/// `listed` grouped by the language whose toolchain diverges, in the order of
+/// [`Language::ALL`], each group named by `toolchain_of` (such as [`toolchain`], the pinned
+/// one); languages without entries are left out.
+pub fn by_toolchain(
+    listed: &[Listed],
+    toolchain_of: impl Fn(Language) -> String,
+) -> Vec<ToolchainGroup<'_>> {
+    Language::ALL
+        .into_iter()
+        .filter_map(|language| {
+            let entries: Vec<&Listed> = listed
+                .iter()
+                .filter(|l| l.entry.language == language)
+                .collect();
+            (!entries.is_empty()).then(|| ToolchainGroup {
+                language,
+                toolchain: toolchain_of(language),
+                entries,
+            })
         })
-        .unwrap_or_else(|| "(unpinned)".into())
-}
-
-fn pinned_componentize_py() -> String {
-    let requirements = include_str!("../../guests-python/requirements.txt");
-    pin_after(requirements, "componentize-py==").unwrap_or_else(|| "(unpinned)".into())
-}
-
-/// The version after `prefix` in `text`, up to a quote or the end of the line.
-fn pin_after(text: &str, prefix: &str) -> Option<String> {
-    let start = text.find(prefix)? + prefix.len();
-    let version: String = text[start..]
-        .chars()
-        .take_while(|c| !matches!(c, '"' | '\n' | '\r' | ' '))
-        .collect();
-    (!version.is_empty()).then_some(version)
+        .collect()
 }
 
 /// One known divergence and the fixture that lists it.
@@ -157,17 +157,9 @@ fn coverage(fixture: &Fixture, paths: &ProjectPaths) -> Coverage {
 impl fmt::Display for DivergenceReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Known divergences ({}):", self.known.len())?;
-        for language in Language::ALL {
-            let listed: Vec<&Listed> = self
-                .known
-                .iter()
-                .filter(|l| l.entry.language == language)
-                .collect();
-            if listed.is_empty() {
-                continue;
-            }
-            writeln!(f, "\n{language} ({}):", toolchain(language))?;
-            for l in listed {
+        for group in by_toolchain(&self.known, toolchain) {
+            writeln!(f, "\n{} ({}):", group.language, group.toolchain)?;
+            for l in group.entries {
                 writeln!(f, "  {} `{}`", l.fixture, l.entry.function)?;
                 writeln!(f, "    {}", l.entry.reason)?;
                 writeln!(f, "    upstream: {}", l.entry.upstream)?;
@@ -207,6 +199,7 @@ mod tests {
 
     #[test]
     fn the_pinned_toolchains_are_named_with_their_versions() {
+        assert!(toolchain(Language::Js).starts_with("componentize-js "));
         for language in Language::ALL {
             let label = toolchain(language);
             assert!(!label.contains("unpinned"), "{label}");
@@ -218,10 +211,39 @@ mod tests {
                 "{label}"
             );
         }
-        assert_eq!(pin_after("a==1.2.3\nb", "a=="), Some("1.2.3".into()));
+    }
+
+    #[test]
+    fn divergences_are_grouped_by_language_in_matrix_order() {
+        let listed = |language, function: &str| Listed {
+            fixture: "f".into(),
+            entry: KnownDivergence {
+                language,
+                function: function.into(),
+                reason: "r".into(),
+                upstream: "u".into(),
+                side: None,
+            },
+        };
+        let known = [
+            listed(Language::Python, "a"),
+            listed(Language::Js, "b"),
+            listed(Language::Python, "c"),
+        ];
+        let groups = by_toolchain(&known, |l| format!("tool of {l}"));
+        let shape: Vec<(Language, &str, Vec<&str>)> = groups
+            .iter()
+            .map(|g| {
+                let functions = g.entries.iter().map(|l| l.entry.function.as_str());
+                (g.language, g.toolchain.as_str(), functions.collect())
+            })
+            .collect();
         assert_eq!(
-            pin_after("x = \"=0.61.1\"", "x = \"="),
-            Some("0.61.1".into())
+            shape,
+            [
+                (Language::Js, "tool of js", vec!["b"]),
+                (Language::Python, "tool of python", vec!["a", "c"]),
+            ]
         );
     }
 }

@@ -58,20 +58,24 @@ pub enum BuildError {
         reason: String,
     },
     /// The language's toolchain could not be installed or checked.
-    #[error("failed to prepare the {language} toolchain: {source}")]
+    ///
+    /// The message holds the whole error, so it is not also the error's `source()`: a
+    /// caller printing the chain (`{:#}`) would show the tool's output twice.
+    #[error("failed to prepare the {language} toolchain: {error}")]
     ToolchainSetup {
         /// The language.
         language: Language,
         /// What went wrong.
-        source: SharedError,
+        error: SharedError,
     },
     /// The toolchain ran and failed: the guest does not compile, or does not fit its world.
-    #[error("failed to build {}: {source}", guest.display())]
+    /// As for `ToolchainSetup`, the tool's error is part of the message, not a `source()`.
+    #[error("failed to build {}: {error}", guest.display())]
     Failed {
         /// The guest source file.
         guest: PathBuf,
         /// The tool's error, with its command line and output.
-        source: SharedError,
+        error: SharedError,
     },
     /// The build cache or the artifact directory failed in a way that cannot be worked
     /// around.
@@ -577,5 +581,35 @@ impl TrialFailure {
         }
         // The error and the detail quote the guest (its output, its messages).
         witness_host::terminal::escape_controls(&text).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_error_printed_with_its_chain_shows_the_tool_output_once() {
+        let tool = || {
+            SharedError::from(anyhow::anyhow!(
+                "`cargo build` failed (exit status: 101)\n  stderr:\n    error[E0308]: mismatched types"
+            ))
+        };
+        let errors = [
+            BuildError::Failed {
+                guest: PathBuf::from("fixtures/x/guest.rs"),
+                error: tool(),
+            },
+            BuildError::ToolchainSetup {
+                language: Language::Rust,
+                error: tool(),
+            },
+        ];
+        for error in errors {
+            // How the `witness` binary prints an error: the whole chain.
+            let text = format!("{:#}", anyhow::Error::new(TrialError::Build(error)));
+            assert_eq!(text.matches("error[E0308]").count(), 1, "{text}");
+            assert_eq!(text.matches("`cargo build` failed").count(), 1, "{text}");
+        }
     }
 }

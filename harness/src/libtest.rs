@@ -59,5 +59,9 @@ pub fn main(paths: ProjectPaths) -> ExitCode {
             })
         })
         .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some(line) = session.builder().toolchains().line() {
+        eprintln!("conformance: {line}");
+    }
+    conclusion.exit_code()
 }

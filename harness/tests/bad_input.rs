@@ -122,9 +122,9 @@ fn every_bad_input_fails_its_own_trial_and_the_good_fixture_still_passes() {
     }
 
     match &failure(&results, "selftest-compile-error::rust").error {
-        TrialError::Build(BuildError::Failed { guest, source }) => {
+        TrialError::Build(BuildError::Failed { guest, error }) => {
             assert_eq!(guest, &fixtures.join("selftest-compile-error/guest.rs"));
-            let tool = source.to_string();
+            let tool = error.to_string();
             assert!(
                 tool.contains("error[E0"),
                 "the compiler's own output: {tool}"
@@ -373,12 +373,12 @@ fn broken_js_and_python_guests_fail_with_the_tools_own_message() {
         }
         let fixture = trial.split("::").next().unwrap();
         match &failure(&results, trial).error {
-            TrialError::Build(BuildError::Failed { guest, source }) => {
+            TrialError::Build(BuildError::Failed { guest, error }) => {
                 assert_eq!(
                     guest.parent(),
                     Some(scratch.fixtures().join(fixture).as_path())
                 );
-                let tool = source.to_string();
+                let tool = error.to_string();
                 assert!(
                     tool.contains(tool_text),
                     "{trial} shows the tool's message ({tool_text}): {tool}"

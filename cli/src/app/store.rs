@@ -197,14 +197,29 @@ impl PluginStore {
     }
 
     /// Validates the component at `wasm` and installs it: it must be a component of the
-    /// plugin world whose `info()` answers within its time limit. The component is
-    /// precompiled for this engine. An installed plugin of the same name is replaced only
-    /// with `force`. Nothing installed is touched until the new plugin is complete.
+    /// plugin world whose `info()` answers within its time limit, with commands and argument
+    /// declarations that make a command line. Only then is its compiled code kept in
+    /// `.compiled/`: the checks compile it into a scratch cache, whose entries move into
+    /// `.compiled/` once the plugin is accepted, so a refused plugin leaves nothing there. An
+    /// installed plugin of the same name is replaced only with `force`. Nothing installed is
+    /// touched until the new plugin is complete.
     pub fn install(&self, wasm: &Path, force: bool) -> Result<Manifest> {
         // One read: the bytes checked are the bytes installed, whatever happens to the file.
         let bytes =
             std::fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
-        let host = self.host()?;
+        let store_host = self.host()?;
+        let scratch = match store_host.needs_bytes(&sha256_hex(&bytes)) {
+            true => Some(self.scratch_dir(".checking-")?),
+            // Compiled before (a reinstall): nothing new is written to `.compiled/`.
+            false => None,
+        };
+        let host = match &scratch {
+            Some(scratch) => Host::with_options(&HostOptions {
+                compiled_cache: Some(scratch.path().to_path_buf()),
+                ..HostOptions::default()
+            })?,
+            None => store_host,
+        };
         let loaded = host.load_bytes(wasm, bytes.clone())?;
         let world = loaded
             .plugin_world()
@@ -228,6 +243,9 @@ impl PluginStore {
             world.built_for,
         )?;
         check_manifest(&manifest).with_context(|| format!("cannot install {}", wasm.display()))?;
+        if let Some(scratch) = &scratch {
+            self.keep_compiled(scratch.path());
+        }
 
         let _lock = self.lock()?;
         let target = self.dir.join(&manifest.name);
@@ -238,15 +256,7 @@ impl PluginStore {
                 target.display()
             );
         }
-        let staging = tempfile::Builder::new()
-            .prefix(".installing-")
-            .tempdir_in(&self.dir)
-            .with_context(|| {
-                format!(
-                    "cannot write to the plugin directory {}",
-                    self.dir.display()
-                )
-            })?;
+        let staging = self.scratch_dir(".installing-")?;
         std::fs::write(staging.path().join("plugin.wasm"), &bytes)?;
         let text = toml::to_string(&manifest)?;
         std::fs::write(staging.path().join("plugin.toml"), text)?;
@@ -266,6 +276,44 @@ impl PluginStore {
         let _ = staging.keep();
         let _ = std::fs::remove_dir_all(&replaced);
         Ok(manifest)
+    }
+
+    /// A new temporary directory in the plugin directory (created if need be), removed when
+    /// dropped.
+    fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
+        std::fs::create_dir_all(&self.dir)
+            .and_then(|()| {
+                tempfile::Builder::new()
+                    .prefix(prefix)
+                    .tempdir_in(&self.dir)
+            })
+            .with_context(|| {
+                format!(
+                    "cannot write to the plugin directory {}",
+                    self.dir.display()
+                )
+            })
+    }
+
+    /// Moves the compiled-code entries the install's checks wrote in `scratch` into
+    /// `.compiled/`. Each move is a rename, so a reader sees an entry whole or not at all; an
+    /// entry that cannot be moved is only compiled again when the plugin first runs.
+    fn keep_compiled(&self, scratch: &Path) {
+        let compiled = self.dir.join(".compiled");
+        let Ok(entries) = std::fs::read_dir(scratch) else {
+            return;
+        };
+        if std::fs::create_dir_all(&compiled).is_err() {
+            return;
+        }
+        // Each entry's checksum first: an entry is looked up by its compiled code.
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort_by_key(|p| p.extension().is_some_and(|e| e == "cwasm"));
+        for file in files {
+            if let Some(name) = file.file_name() {
+                let _ = std::fs::rename(&file, compiled.join(name));
+            }
+        }
     }
 
     /// Removes the installed plugin `name`.

@@ -2,15 +2,29 @@
 //! `<fixture>::<language>` with the language as its class name; a failure carries the first
 //! line of its first error as `message` (with how many more there are), its kind as `type`
 //! and the whole human text, every failure of the trial, as its body; a skipped trial
-//! carries its reason.
+//! carries its reason. The suite's properties name the toolchains used:
+//! `toolchains.channel` (`pinned` or `latest`) and `toolchain.<language>.<tool>` with the
+//! version, such as `toolchain.js.componentize-js` = `0.23.0`.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::runner::{TrialResult, TrialStatus};
+use crate::toolchain::channel::Toolchains;
 
-/// The JUnit XML report of `results`.
-pub fn report(results: &[TrialResult]) -> String {
+/// The JUnit XML report of `results`, built with `toolchains`.
+pub fn report(results: &[TrialResult], toolchains: &Toolchains) -> String {
     let mut suite = TestSuite::new("witness");
+    if !toolchains.is_empty() {
+        suite.add_property(("toolchains.channel", toolchains.channel.name()));
+        for (language, tools) in &toolchains.languages {
+            for tool in tools {
+                suite.add_property((
+                    format!("toolchain.{language}.{}", tool.tool).as_str(),
+                    tool.version.as_str(),
+                ));
+            }
+        }
+    }
     for r in results {
         let status = match &r.status {
             TrialStatus::Passed => TestCaseStatus::success(),

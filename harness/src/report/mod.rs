@@ -1,7 +1,9 @@
 //! Reporting trial results apart from running them, one reporter per format over the same
-//! [`TrialResult`]s: the fixture × language matrix that `witness run` prints with each
-//! failure's message (here), JUnit XML ([`junit`]) and JSON lines ([`json`]).
+//! [`TrialResult`]s and the [`Toolchains`] they were built with: the fixture × language
+//! matrix that `witness run` prints with each failure's message (here), JUnit XML
+//! ([`junit`]), JSON lines ([`json`]) and a self-contained HTML page ([`html`]).
 
+pub mod html;
 pub mod json;
 pub mod junit;
 
@@ -10,6 +12,7 @@ use std::fmt::Write as _;
 
 use crate::language::Language;
 use crate::runner::{TrialResult, TrialStatus};
+use crate::toolchain::channel::Toolchains;
 
 /// The formats `witness run --format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,15 +24,28 @@ pub enum Format {
     Junit,
     /// One JSON object per trial and a summary line, for tools.
     Json,
+    /// One self-contained HTML page, for people reading a CI run's artifacts.
+    Html,
 }
 
 impl Format {
-    /// The report of `results` in this format.
-    pub fn render(self, results: &[TrialResult]) -> String {
+    /// The report of `results`, built with `toolchains`, in this format.
+    pub fn render(self, results: &[TrialResult], toolchains: &Toolchains) -> String {
         match self {
-            Format::Human => matrix(results),
-            Format::Junit => junit::report(results),
-            Format::Json => json::lines(results),
+            Format::Human => human(results, toolchains),
+            Format::Junit => junit::report(results, toolchains),
+            Format::Json => json::report(results, toolchains),
+            Format::Html => html::report(results, toolchains),
+        }
+    }
+
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Junit => "junit",
+            Format::Json => "json",
+            Format::Html => "html",
         }
     }
 }
@@ -42,20 +58,26 @@ impl std::str::FromStr for Format {
             "human" => Ok(Format::Human),
             "junit" => Ok(Format::Junit),
             "json" => Ok(Format::Json),
+            "html" => Ok(Format::Html),
             other => Err(format!(
-                "`{other}` is not a report format (human, junit, json)"
+                "`{other}` is not a report format (human, junit, json, html)"
             )),
         }
     }
+}
+
+/// The matrix of `results` (as [`human`] prints it, without the toolchains line).
+pub fn matrix(results: &[TrialResult]) -> String {
+    human(results, &Toolchains::default())
 }
 
 /// The matrix of `results`: one row per fixture with the WIT package and version it builds
 /// against (`witness:plugin@0.1.0`), one column per language that ran, each cell `pass`,
 /// `FAIL` or `skip` with its time (and `, N known` for a pass with known divergences); a
 /// composition fixture has one row per runner language (`stats (python runner)`), its cells
-/// in the columns of the provider languages. Then the failures, skip reasons and known
-/// divergences in full.
-pub fn matrix(results: &[TrialResult]) -> String {
+/// in the columns of the provider languages. Then the counts and the toolchains used, and
+/// the failures, skip reasons and known divergences in full.
+pub fn human(results: &[TrialResult], toolchains: &Toolchains) -> String {
     let column = |r: &TrialResult| r.provider.unwrap_or(r.language);
     let languages: Vec<Language> = Language::ALL
         .into_iter()
@@ -119,6 +141,9 @@ pub fn matrix(results: &[TrialResult]) -> String {
     }
     let (passed, failed, skipped) = counts(results);
     writeln!(out, "\n{passed} passed, {failed} failed, {skipped} skipped").ok();
+    if let Some(line) = toolchains.line() {
+        writeln!(out, "{line}").ok();
+    }
     // A failure a fixture's languages share (a bad fixture.toml) is printed in full once.
     let mut printed: Vec<(&str, Vec<String>, String)> = Vec::new();
     for r in results {
@@ -232,5 +257,78 @@ mod tests {
         assert!(text.contains("plugin::rust FAILED ----\nfixture `plugin` in rust\n"));
         assert!(text.contains("\nthe trial panicked (a bug in witness): it broke\n"));
         assert!(text.contains("greeting::python skipped: no python3"));
+        assert!(!text.contains("toolchains ("), "no toolchains were given");
+    }
+
+    #[test]
+    fn every_format_names_the_toolchains_used() {
+        use crate::toolchain::channel::{Channel, ToolVersion};
+        let toolchains = Toolchains {
+            channel: Channel::Latest,
+            languages: vec![
+                (
+                    Language::Rust,
+                    vec![ToolVersion::new("wit-bindgen", "0.62.0")],
+                ),
+                (
+                    Language::Js,
+                    vec![
+                        ToolVersion::new("componentize-js", "0.24.0"),
+                        ToolVersion::new("jco", "1.36.0"),
+                    ],
+                ),
+            ],
+        };
+        let results = [result("greeting", Language::Rust, TrialStatus::Passed)];
+
+        let human = Format::Human.render(&results, &toolchains);
+        assert!(
+            human.contains(
+                "1 passed, 0 failed, 0 skipped\ntoolchains (latest): rust wit-bindgen 0.62.0; \
+                 js componentize-js 0.24.0, jco 1.36.0\n"
+            ),
+            "{human}"
+        );
+
+        let json = Format::Json.render(&results, &toolchains);
+        let summary: serde_json::Value =
+            serde_json::from_str(json.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            summary["toolchains"],
+            serde_json::json!({
+                "channel": "latest",
+                "rust": {"wit-bindgen": "0.62.0"},
+                "js": {"componentize-js": "0.24.0", "jco": "1.36.0"},
+            })
+        );
+        let bare: serde_json::Value =
+            serde_json::from_str(json::lines(&results).lines().last().unwrap()).unwrap();
+        assert!(bare.get("toolchains").is_none(), "{bare}");
+
+        let junit = Format::Junit.render(&results, &toolchains);
+        for property in [
+            r#"<property name="toolchains.channel" value="latest"/>"#,
+            r#"<property name="toolchain.rust.wit-bindgen" value="0.62.0"/>"#,
+            r#"<property name="toolchain.js.jco" value="1.36.0"/>"#,
+        ] {
+            assert!(junit.contains(property), "{property} in {junit}");
+        }
+
+        let html = Format::Html.render(&results, &toolchains);
+        assert!(
+            html.contains(
+                "<p class=\"toolchains\">toolchains (latest): rust wit-bindgen 0.62.0; js \
+                 componentize-js 0.24.0, jco 1.36.0</p>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn formats_parse_from_their_names() {
+        for format in [Format::Human, Format::Junit, Format::Json, Format::Html] {
+            assert_eq!(format.name().parse::<Format>(), Ok(format));
+        }
+        assert!("xml".parse::<Format>().unwrap_err().contains("html"));
     }
 }

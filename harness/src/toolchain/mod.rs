@@ -1,17 +1,22 @@
 //! Guest toolchains: one module per language, each turning a fixture's guest file into a
-//! component. Adding a language is adding a module and one line in [`for_language`].
+//! component, with the pinned or the newest versions of its tools ([`channel`]). Adding a
+//! language is adding a module and one line in [`for_language`] and [`pinned`].
 
+pub mod channel;
 pub mod command;
 mod js;
 mod python;
 mod rust;
 
 use std::path::Path;
+#[cfg(test)]
+use std::path::PathBuf;
 
 use anyhow::Result;
 
 use crate::language::Language;
 use crate::paths::ProjectPaths;
+use channel::{Channel, ToolVersion};
 use witness_host::cache::hash::Fingerprint;
 
 pub use js::JsToolchain;
@@ -52,15 +57,46 @@ pub trait Toolchain: Send + Sync {
 
     /// Builds one guest into a component at `request.output`.
     fn build(&self, request: &BuildRequest<'_>) -> Result<()>;
+
+    /// The tools that decide what a build produces and the versions builds use: the pins,
+    /// or with [`Channel::Latest`] the versions installed (`not installed` before
+    /// [`Toolchain::prepare`] installed them). Installs nothing.
+    fn versions(&self) -> Vec<ToolVersion>;
 }
 
-/// The toolchain of `language`.
-pub fn for_language(language: Language, paths: &ProjectPaths) -> Box<dyn Toolchain> {
+/// The toolchain of `language`, with the versions `channel` says.
+pub fn for_language(
+    language: Language,
+    paths: &ProjectPaths,
+    channel: Channel,
+) -> Box<dyn Toolchain> {
     match language {
-        Language::Rust => Box::new(RustToolchain::new(paths)),
-        Language::Js => Box::new(JsToolchain::new(paths)),
-        Language::Python => Box::new(PythonToolchain::new(paths)),
+        Language::Rust => Box::new(RustToolchain::new(paths, channel)),
+        Language::Js => Box::new(JsToolchain::new(paths, channel)),
+        Language::Python => Box::new(PythonToolchain::new(paths, channel)),
     }
+}
+
+/// The tools of `language` with the versions witness pins, read from the files it carries.
+pub fn pinned(language: Language) -> Vec<ToolVersion> {
+    match language {
+        Language::Rust => rust::pinned(),
+        Language::Js => js::pinned(),
+        Language::Python => python::pinned(),
+    }
+}
+
+/// What a version reads as when the newest toolchain is not installed yet.
+pub const NOT_INSTALLED: &str = "not installed";
+
+/// The version after `prefix` in `text`, up to a quote, a space or the end of the line.
+fn pin_after(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)? + prefix.len();
+    let version: String = text[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\n' | '\r' | ' '))
+        .collect();
+    (!version.is_empty()).then_some(version)
 }
 
 /// The output of `program args…` (stdout and stderr), for a fingerprint; an empty string
@@ -134,4 +170,51 @@ pub fn write_if_changed(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
         return Ok(());
     }
     witness_host::cache::write_atomically(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_names_its_pinned_tools_with_versions() {
+        for language in Language::ALL {
+            let tools = pinned(language);
+            assert!(!tools.is_empty(), "{language}");
+            for tool in tools {
+                assert!(
+                    tool.version
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit()),
+                    "{language}: {tool}"
+                );
+            }
+        }
+        assert_eq!(pin_after("a==1.2.3\nb", "a=="), Some("1.2.3".into()));
+        assert_eq!(
+            pin_after("x = \"=0.61.1\"", "x = \"="),
+            Some("0.61.1".into())
+        );
+        assert_eq!(pin_after("x = 1", "y = "), None);
+    }
+
+    /// The newest toolchains key their builds apart from the pinned ones (each language's
+    /// module checks its install specs). Nothing is installed or downloaded here.
+    #[test]
+    fn latest_has_build_cache_keys_of_its_own() {
+        let target = tempfile::tempdir().unwrap();
+        let paths = ProjectPaths::new(PathBuf::from("/project"), target.path().to_path_buf());
+        for language in Language::ALL {
+            let key = |channel| {
+                let mut key = Fingerprint::new();
+                for_language(language, &paths, channel)
+                    .fingerprint(&mut key)
+                    .unwrap();
+                key.finish()
+            };
+            assert_ne!(key(Channel::Pinned), key(Channel::Latest), "{language}");
+            assert_eq!(key(Channel::Pinned), key(Channel::Pinned), "{language}");
+        }
+    }
 }

@@ -5,34 +5,75 @@
 //! componentize-py writes `__pycache__/` into the directories it builds from, whatever
 //! `PYTHONDONTWRITEBYTECODE` says, so each build runs in a scratch copy of the guest and the
 //! SDK (`guests-python/witness_plugin.py`); nothing is written into `fixtures/`.
+//!
+//! With the newest toolchains (`WITNESS_TOOLCHAINS=latest`) the requirements name
+//! componentize-py without a version, and pip installs the newest into a virtualenv of its
+//! own (`bundled/python-latest-<hash>/venv/`) when it first runs.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use super::channel::{Channel, ToolVersion};
 use super::command::{self, probe};
-use super::{BuildRequest, Toolchain, install_artifact};
-use crate::bundled;
+use super::{BuildRequest, NOT_INSTALLED, Toolchain, install_artifact, pin_after};
+use crate::bundled::{self, Group};
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
 
+/// The tool, as its version is reported and as pip names it.
+const TOOL: &str = "componentize-py";
+
+/// The componentize-py version `guests-python/requirements.txt` pins.
+pub(super) fn pinned() -> Vec<ToolVersion> {
+    let version = bundled::PYTHON
+        .file("requirements.txt")
+        .and_then(|text| pin_after(text, "componentize-py=="))
+        .unwrap_or_else(|| "(unpinned)".into());
+    vec![ToolVersion::new(TOOL, version)]
+}
+
+/// `requirements.txt` for the newest toolchain: each `componentize-py==<version>` line
+/// without its version.
+fn newest_requirements(pinned: &str) -> String {
+    pinned
+        .lines()
+        .map(|line| match line.trim().strip_prefix("componentize-py==") {
+            Some(_) => TOOL,
+            None => line,
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// The Python guest toolchain.
 pub struct PythonToolchain {
+    files: Group,
     dir: PathBuf,
     venv: PathBuf,
     cache: PathBuf,
+    channel: Channel,
 }
 
 impl PythonToolchain {
-    /// The toolchain pinned in witness's `guests-python/`, written under the cache of
-    /// `paths` with its virtualenv beside it.
-    pub fn new(paths: &ProjectPaths) -> Self {
-        let dir = bundled::PYTHON.dir(&paths.cache);
+    /// The toolchain of `channel` (the one pinned in witness's `guests-python/`, or its
+    /// newest variant), written under the cache of `paths` with its virtualenv beside it.
+    pub fn new(paths: &ProjectPaths, channel: Channel) -> Self {
+        let files = match channel {
+            Channel::Pinned => bundled::PYTHON.group(),
+            Channel::Latest => bundled::PYTHON.latest(|path, contents| match path {
+                "requirements.txt" => Some(newest_requirements(contents)),
+                _ => Some(contents.to_string()),
+            }),
+        };
+        let dir = files.dir(&paths.cache);
         PythonToolchain {
+            files,
             venv: dir.join("venv"),
             dir,
             cache: paths.cache.clone(),
+            channel,
         }
     }
 
@@ -69,36 +110,9 @@ impl PythonToolchain {
                 .to_string()
         })
     }
-}
 
-impl Toolchain for PythonToolchain {
-    fn probe(&self) -> Result<(), String> {
-        probe("python3", &["--version"])
-            .map(drop)
-            .map_err(|e| format!("{e}; install Python 3.10 or newer"))
-    }
-
-    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
-        for (path, contents) in bundled::PYTHON.files {
-            key.text(path, contents);
-        }
-        Ok(())
-    }
-
-    fn prepare(&self) -> Result<()> {
-        bundled::PYTHON.materialise(&self.cache)?;
-        let pinned = self.pinned_version()?;
-        match self.installed_version() {
-            Some(version) if version == pinned => return Ok(()),
-            Some(version) => eprintln!(
-                "witness: componentize-py {version} in {} is not the pinned {pinned}; reinstalling",
-                self.venv.display()
-            ),
-            None => eprintln!(
-                "witness: installing the pinned Python toolchain (componentize-py {pinned}) into {}",
-                self.venv.display()
-            ),
-        }
+    /// Creates the virtualenv if need be and installs `requirements.txt` into it.
+    fn install(&self) -> Result<()> {
         if !self.venv.join("bin").join("pip").is_file() {
             command::run(
                 Command::new("python3").arg("-m").arg("venv").arg(&self.venv),
@@ -113,11 +127,85 @@ impl Toolchain for PythonToolchain {
             "pip needs PyPI; check the network or proxy settings",
         )
         .context("failed to install componentize-py")?;
+        Ok(())
+    }
+
+    /// The newest componentize-py: installed once, when pip resolves it; kept after that.
+    fn prepare_newest(&self) -> Result<()> {
+        if self.installed_version().is_some() {
+            return Ok(());
+        }
+        eprintln!(
+            "witness: installing the newest Python toolchain (componentize-py) into {}",
+            self.venv.display()
+        );
+        self.install()?;
+        match self.installed_version() {
+            Some(version) => {
+                eprintln!("witness: the newest Python toolchain: {TOOL} {version}");
+                Ok(())
+            }
+            None => bail!(
+                "after installing, {} does not run",
+                self.componentize_py().display()
+            ),
+        }
+    }
+}
+
+impl Toolchain for PythonToolchain {
+    fn probe(&self) -> Result<(), String> {
+        probe("python3", &["--version"])
+            .map(drop)
+            .map_err(|e| format!("{e}; install Python 3.10 or newer"))
+    }
+
+    fn fingerprint(&self, key: &mut Fingerprint) -> Result<()> {
+        for (path, contents) in self.files.entries() {
+            key.text(path, contents);
+        }
+        if self.channel == Channel::Latest {
+            for tool in self.versions() {
+                key.text(&tool.tool, &tool.version);
+            }
+        }
+        Ok(())
+    }
+
+    fn prepare(&self) -> Result<()> {
+        self.files.materialise(&self.cache)?;
+        if self.channel == Channel::Latest {
+            return self.prepare_newest();
+        }
+        let pinned = self.pinned_version()?;
+        match self.installed_version() {
+            Some(version) if version == pinned => return Ok(()),
+            Some(version) => eprintln!(
+                "witness: componentize-py {version} in {} is not the pinned {pinned}; reinstalling",
+                self.venv.display()
+            ),
+            None => eprintln!(
+                "witness: installing the pinned Python toolchain (componentize-py {pinned}) into {}",
+                self.venv.display()
+            ),
+        }
+        self.install()?;
         match self.installed_version() {
             Some(version) if version == pinned => Ok(()),
             other => bail!(
                 "after installing, componentize-py reports version {other:?}, not the pinned {pinned}"
             ),
+        }
+    }
+
+    fn versions(&self) -> Vec<ToolVersion> {
+        match self.channel {
+            Channel::Pinned => pinned(),
+            Channel::Latest => vec![ToolVersion::new(
+                TOOL,
+                self.installed_version()
+                    .unwrap_or_else(|| NOT_INSTALLED.to_string()),
+            )],
         }
     }
 
@@ -155,5 +243,33 @@ impl Toolchain for PythonToolchain {
             ),
         )?;
         install_artifact(&built, request.output)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_installs_apart_from_the_pins_with_unpinned_specs() {
+        let target = tempfile::tempdir().unwrap();
+        let paths = ProjectPaths::new(PathBuf::from("/project"), target.path().to_path_buf());
+        let pinned = PythonToolchain::new(&paths, Channel::Pinned);
+        let latest = PythonToolchain::new(&paths, Channel::Latest);
+        assert_ne!(pinned.venv, latest.venv);
+        let pinned_requirements = pinned.files.file("requirements.txt").unwrap();
+        let requirements = latest.files.file("requirements.txt").unwrap();
+        assert!(pinned_requirements.contains("componentize-py=="));
+        assert!(!requirements.contains("=="), "{requirements}");
+        assert!(
+            requirements.lines().any(|l| l == "componentize-py"),
+            "{requirements}"
+        );
+        assert_eq!(latest.versions()[0].version, NOT_INSTALLED);
+        assert_eq!(pinned.versions(), super::pinned());
+        assert_eq!(
+            newest_requirements("# c\ncomponentize-py==0.25.1\n"),
+            "# c\ncomponentize-py\n"
+        );
     }
 }

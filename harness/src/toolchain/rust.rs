@@ -8,6 +8,14 @@
 //! component directly and needs only the rustup target (installed here when missing).
 //! `WITNESS_RUST_BUILDER=cargo-component` selects `cargo component build` where
 //! cargo-component is installed.
+//!
+//! With the newest toolchains (`WITNESS_TOOLCHAINS=latest`) the guests build in a workspace
+//! of their own (`target/witness/rust-guests-latest/`) against a copy of the plugin-api
+//! crate, both requiring `wit-bindgen = "*"`, without the pinned lock file: when the
+//! workspace is first prepared, `cargo generate-lockfile` resolves the newest wit-bindgen,
+//! and its `Cargo.lock` keeps that version until the workspace is removed. A resolver
+//! member (`members/.witness-newest/`, hidden, so no fixture's name can clash with it;
+//! never built) gives cargo something to resolve before any guest is written.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,9 +23,13 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
+use super::channel::{Channel, ToolVersion};
 use super::command::{self, probe};
-use super::{BuildRequest, Toolchain, install_artifact, version_of, write_if_changed};
-use crate::bundled;
+use super::{
+    BuildRequest, NOT_INSTALLED, Toolchain, install_artifact, pin_after, version_of,
+    write_if_changed,
+};
+use crate::bundled::{self, Group};
 use crate::fixture::Side;
 use crate::paths::ProjectPaths;
 use witness_host::cache::hash::Fingerprint;
@@ -55,12 +67,57 @@ impl RustBuilder {
     }
 }
 
+/// The tool whose version decides what a Rust guest's bindings are.
+const TOOL: &str = "wit-bindgen";
+
+/// The wit-bindgen version the guest template pins (`wit-bindgen = "=X"`).
+pub(super) fn pinned() -> Vec<ToolVersion> {
+    let version =
+        pin_after(TEMPLATE_CARGO, "wit-bindgen = \"=").unwrap_or_else(|| "(unpinned)".into());
+    vec![ToolVersion::new(TOOL, version)]
+}
+
+/// `manifest` with every `wit-bindgen = "…"` requirement made `"*"`: any version, so cargo
+/// takes the newest.
+fn float_wit_bindgen(manifest: &str) -> String {
+    manifest
+        .lines()
+        .map(
+            |line| match line.trim_start().starts_with("wit-bindgen = ") {
+                true => "wit-bindgen = \"*\"",
+                false => line,
+            },
+        )
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// The version of `package` a `Cargo.lock` resolved, if it holds exactly one.
+fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let lock: toml::Table = toml::from_str(lock).ok()?;
+    let mut versions = lock
+        .get("package")?
+        .as_array()?
+        .iter()
+        .filter(|p| p.get("name").and_then(|n| n.as_str()) == Some(package))
+        .filter_map(|p| p.get("version").and_then(|v| v.as_str()));
+    let version = versions.next()?;
+    versions.next().is_none().then(|| version.to_string())
+}
+
+/// The directory of the member that lets cargo resolve the newest wit-bindgen before any
+/// guest is written (and its package's name, without the dot); it is never built.
+const RESOLVER: &str = ".witness-newest";
+
 /// The Rust guest toolchain.
 pub struct RustToolchain {
+    sdk: Group,
+    template_cargo: String,
     workspace: PathBuf,
     plugin_api: PathBuf,
-    lock_seed: PathBuf,
+    lock_seed: Option<PathBuf>,
     out: PathBuf,
+    channel: Channel,
 }
 
 /// Held while a member is written, built and its artifact copied out: cargo serialises builds
@@ -74,13 +131,38 @@ impl RustToolchain {
     /// beside it (`target/witness/bundled/rust-sdk-<hash>/`). Not under the cache: every
     /// member of the guest workspace names that path, and a cache may be a temporary
     /// directory that is gone before the workspace's next build.
-    pub fn new(paths: &ProjectPaths) -> Self {
-        let sdk = bundled::RUST_SDK.dir(&paths.out).join("guests-rust");
+    ///
+    /// With [`Channel::Latest`], the workspace is `rust-guests-latest/` and the SDK copy
+    /// `bundled/rust-sdk-latest-<hash>/`, whose manifests let wit-bindgen float.
+    pub fn new(paths: &ProjectPaths, channel: Channel) -> Self {
+        let (sdk, template_cargo, workspace) = match channel {
+            Channel::Pinned => (
+                bundled::RUST_SDK.group(),
+                TEMPLATE_CARGO.to_string(),
+                "rust-guests",
+            ),
+            Channel::Latest => (
+                bundled::RUST_SDK.latest(|path, contents| match path {
+                    "guests-rust/Cargo.lock" => None,
+                    "guests-rust/plugin-api/Cargo.toml" => Some(float_wit_bindgen(contents)),
+                    _ => Some(contents.to_string()),
+                }),
+                float_wit_bindgen(TEMPLATE_CARGO),
+                "rust-guests-latest",
+            ),
+        };
+        let dir = sdk.dir(&paths.out).join("guests-rust");
+        let lock_seed = sdk
+            .file("guests-rust/Cargo.lock")
+            .map(|_| dir.join("Cargo.lock"));
         RustToolchain {
-            workspace: paths.out.join("rust-guests"),
-            plugin_api: sdk.join("plugin-api"),
-            lock_seed: sdk.join("Cargo.lock"),
+            sdk,
+            template_cargo,
+            workspace: paths.out.join(workspace),
+            plugin_api: dir.join("plugin-api"),
+            lock_seed,
             out: paths.out.clone(),
+            channel,
         }
     }
 
@@ -143,16 +225,52 @@ impl RustToolchain {
         let manifest = TEMPLATE_WORKSPACE.replace("{members}", members);
         write_if_changed(&self.workspace.join("Cargo.toml"), &manifest)?;
         let lock = self.workspace.join("Cargo.lock");
-        if !lock.exists() && self.lock_seed.exists() {
-            std::fs::copy(&self.lock_seed, &lock).with_context(|| {
-                format!(
-                    "failed to copy {} to {}",
-                    self.lock_seed.display(),
-                    lock.display()
-                )
+        if let Some(seed) = &self.lock_seed
+            && !lock.exists()
+            && seed.exists()
+        {
+            std::fs::copy(seed, &lock).with_context(|| {
+                format!("failed to copy {} to {}", seed.display(), lock.display())
             })?;
         }
         Ok(())
+    }
+
+    /// For the newest toolchain: writes the resolver member and, when the workspace has no
+    /// lock file yet, lets cargo resolve the newest wit-bindgen into one.
+    fn resolve_newest(&self) -> Result<()> {
+        // `members/*` must match a member, or cargo reads it as a path.
+        let member = self.workspace.join("members").join(RESOLVER);
+        write_if_changed(&member.join("lib.rs"), "")?;
+        write_if_changed(
+            &member.join("Cargo.toml"),
+            self.manifest(RESOLVER.trim_start_matches('.')),
+        )?;
+        if self.workspace.join("Cargo.lock").exists() {
+            return Ok(());
+        }
+        eprintln!(
+            "witness: resolving the newest wit-bindgen for Rust guests (cargo generate-lockfile in {})",
+            self.workspace.display()
+        );
+        command::run(
+            self.cargo().arg("generate-lockfile"),
+            "cargo needs crates.io to resolve the newest wit-bindgen; check the network or proxy \
+             settings",
+        )
+        .context("failed to resolve the newest wit-bindgen")?;
+        eprintln!(
+            "witness: the newest Rust toolchain: {}",
+            super::channel::label(&self.versions())
+        );
+        Ok(())
+    }
+
+    /// The manifest of the guest crate `package`.
+    fn manifest(&self, package: &str) -> String {
+        self.template_cargo
+            .replace("{package}", package)
+            .replace("{plugin_api}", &toml_path(&self.plugin_api))
     }
 
     /// Takes the guest workspace's file lock, held until the returned file is dropped: other
@@ -198,9 +316,7 @@ impl RustToolchain {
             .workspace
             .join(member_dir(request.side))
             .join(request.fixture);
-        let cargo_toml = TEMPLATE_CARGO
-            .replace("{package}", package)
-            .replace("{plugin_api}", &toml_path(&self.plugin_api));
+        let cargo_toml = self.manifest(package);
         let lib = TEMPLATE_LIB
             .replace("{wit_path}", &rust_str(&request.wit.to_string_lossy()))
             .replace("{world}", &rust_str(request.world))
@@ -227,20 +343,43 @@ impl Toolchain for RustToolchain {
         let builder = self.builder()?;
         key.text("rustc", &version_of("rustc", &["-vV"]))
             .text("builder", &format!("{builder:?}"))
-            .text("template-cargo", TEMPLATE_CARGO)
+            .text("template-cargo", &self.template_cargo)
             .text("template-lib", TEMPLATE_LIB)
             .text("template-workspace", TEMPLATE_WORKSPACE);
-        for (path, contents) in bundled::RUST_SDK.files {
+        for (path, contents) in self.sdk.entries() {
             key.text(path, contents);
+        }
+        if self.channel == Channel::Latest {
+            for tool in self.versions() {
+                key.text(&tool.tool, &tool.version);
+            }
         }
         Ok(())
     }
 
     fn prepare(&self) -> Result<()> {
-        bundled::RUST_SDK.materialise(&self.out)?;
+        self.sdk.materialise(&self.out)?;
         self.ensure_target(self.builder()?.target())?;
         let _lock = self.lock_workspace()?;
-        self.write_workspace()
+        self.write_workspace()?;
+        if self.channel == Channel::Latest {
+            self.resolve_newest()?;
+        }
+        Ok(())
+    }
+
+    fn versions(&self) -> Vec<ToolVersion> {
+        match self.channel {
+            Channel::Pinned => pinned(),
+            Channel::Latest => {
+                let lock = std::fs::read_to_string(self.workspace.join("Cargo.lock"));
+                let version = lock.ok().and_then(|lock| locked_version(&lock, TOOL));
+                vec![ToolVersion::new(
+                    TOOL,
+                    version.unwrap_or_else(|| NOT_INSTALLED.to_string()),
+                )]
+            }
+        }
     }
 
     fn build(&self, request: &BuildRequest<'_>) -> Result<()> {
@@ -322,7 +461,7 @@ mod tests {
     fn members_that_name_another_plugin_api_are_pruned() {
         let target = tempfile::tempdir().unwrap();
         let paths = ProjectPaths::new(PathBuf::from("/project"), target.path().to_path_buf());
-        let toolchain = RustToolchain::new(&paths);
+        let toolchain = RustToolchain::new(&paths, Channel::Pinned);
         let members = toolchain.workspace.join("members");
         // Left by a checkout that is gone: cargo would fail every build on its missing path.
         let stale = members.join("stale");
@@ -342,6 +481,52 @@ mod tests {
         toolchain.write_workspace().unwrap();
         assert!(!stale.exists());
         assert!(fresh.join("Cargo.toml").exists());
+    }
+
+    #[test]
+    fn latest_installs_apart_from_the_pins_with_unpinned_specs() {
+        let target = tempfile::tempdir().unwrap();
+        let paths = ProjectPaths::new(PathBuf::from("/project"), target.path().to_path_buf());
+        let pinned = RustToolchain::new(&paths, Channel::Pinned);
+        let latest = RustToolchain::new(&paths, Channel::Latest);
+        assert_ne!(pinned.workspace, latest.workspace);
+        assert_ne!(pinned.plugin_api, latest.plugin_api);
+        assert!(pinned.lock_seed.is_some() && latest.lock_seed.is_none());
+        let requirement = |manifest: &str| {
+            let manifest: toml::Table = toml::from_str(manifest).unwrap();
+            manifest["dependencies"]["wit-bindgen"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let pin = format!("={}", super::pinned()[0].version);
+        assert_eq!(requirement(&pinned.manifest("g")), pin);
+        assert_eq!(requirement(&latest.manifest("g")), "*");
+        let sdk_manifest = |t: &RustToolchain| {
+            requirement(t.sdk.file("guests-rust/plugin-api/Cargo.toml").unwrap())
+        };
+        assert_eq!(sdk_manifest(&pinned), pin);
+        assert_eq!(sdk_manifest(&latest), "*");
+        assert_eq!(latest.versions()[0].version, NOT_INSTALLED);
+        assert_eq!(pinned.versions(), super::pinned());
+    }
+
+    #[test]
+    fn the_resolved_version_is_read_from_the_lock_file() {
+        let lock = "version = 4\n[[package]]\nname = \"wit-bindgen\"\nversion = \"0.62.0\"\n\
+                    [[package]]\nname = \"wit-bindgen-core\"\nversion = \"0.62.0\"\n";
+        assert_eq!(locked_version(lock, "wit-bindgen"), Some("0.62.0".into()));
+        assert_eq!(locked_version(lock, "serde"), None);
+        let twice = format!("{lock}[[package]]\nname = \"wit-bindgen\"\nversion = \"0.61.1\"\n");
+        assert_eq!(locked_version(&twice, "wit-bindgen"), None);
+        assert_eq!(
+            locked_version(
+                bundled::RUST_SDK.file("guests-rust/Cargo.lock").unwrap(),
+                TOOL
+            ),
+            Some(super::pinned()[0].version.clone()),
+            "the seed lock holds the pinned version"
+        );
     }
 
     #[test]
