@@ -104,6 +104,41 @@ pub enum CliCommand {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Audit a WIT world in every language, with guests witness writes itself: every type
+    /// the world uses is echoed, relayed through the host and shown as the guest sees it,
+    /// in both directions, with generated values.
+    ///
+    /// Hazards (a value that comes back or is seen wrong, a trap) are shrunk and grouped by
+    /// cause. Exit status: 0 when nothing new was found, 1 when a new cause was, 2 for bad
+    /// input or a toolchain that cannot run.
+    Audit {
+        /// The WIT to audit: a .wit file or a package directory.
+        path: Option<PathBuf>,
+        /// Only this world of the package (default: every world).
+        #[arg(long)]
+        world: Option<String>,
+        /// Only these languages, comma-separated (default: WITNESS_LANGS, else all).
+        #[arg(long, value_delimiter = ',', value_parser = language_parser())]
+        lang: Vec<Language>,
+        /// How to print the findings: human (a table of type × language, then each cause) or
+        /// json (one object per cause, then a summary).
+        #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+        format: String,
+        /// Causes written down as known ([[known-divergence]] entries keyed by language and
+        /// type): found again, they do not fail the audit.
+        #[arg(long, value_name = "FILE")]
+        known: Option<PathBuf>,
+        /// Write one reproducer fixture per cause under DIR/fixtures/ (DIR must be new or
+        /// empty), with a REPORT.md ready for an upstream issue.
+        #[arg(long, value_name = "DIR")]
+        reproduce: Option<PathBuf>,
+        /// Audit N random worlds instead of PATH.
+        #[arg(long, value_name = "N")]
+        random: Option<u32>,
+        /// The seed of the random worlds.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Show each pending snapshot (a `.snap.new` a run proposed) with its diff, and accept,
     /// reject or skip it.
     ///
@@ -280,6 +315,25 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             reports,
             fixtures,
         } => run_matrix(lang, root, format, &reports, fixtures),
+        CliCommand::Audit {
+            path,
+            world,
+            lang,
+            format,
+            known,
+            reproduce,
+            random,
+            seed,
+        } => Ok(crate::audit::run(crate::audit::AuditArgs {
+            path,
+            world,
+            languages: lang,
+            json: format == "json",
+            known,
+            reproduce,
+            random,
+            seed,
+        })),
         CliCommand::Review { root, fixtures } => {
             let stdin = std::io::stdin();
             crate::review::review(

@@ -2,6 +2,7 @@
 //! plugin application and benchmarks, over the [`witness_harness`] and [`witness_host`] libraries.
 
 mod app;
+mod audit;
 mod bench;
 mod cli;
 mod review;

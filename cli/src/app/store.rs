@@ -27,8 +27,9 @@ use witness_host::config::{GrantsFor, LimitOverrides, WasiGrants};
 use witness_host::{CallOutcome, Host, HostOptions, InstanceSettings, LOG_LEVELS, LogOutput};
 
 /// Names a plugin cannot take: the application's own subcommands.
-pub const BUILT_IN: [&str; 11] = [
+pub const BUILT_IN: [&str; 12] = [
     "run",
+    "audit",
     "new",
     "call",
     "bench",

@@ -15,7 +15,7 @@ use wit_parser::{Resolve, Type, TypeDefKind};
 use super::types::{dealias, type_key};
 use super::wit;
 use crate::language::Language;
-use crate::scaffold::world::{Direction, WitWorld, WorldFunction};
+use crate::scaffold::world::{WitWorld, WorldFunction};
 use crate::scaffold::{Bodies, js, python, rust};
 
 /// The number of every type of the audit world, by its key.
@@ -26,24 +26,71 @@ pub struct Numbers {
 }
 
 impl Numbers {
-    /// The numbers of `world`'s types, from its `echo-<n>` exports.
+    /// The numbers of `world`'s types: each function's own number (`echo-3` takes type 3,
+    /// `give-3` returns it), then a number for each part of them that has none (a record's
+    /// field type in a world that checks only the record), so each gets a show function.
     pub fn of(world: &WitWorld) -> Self {
-        let mut numbered: Vec<(usize, Type)> = world
-            .exports()
-            .iter()
-            .filter_map(|f| {
-                let n = f.function.name.strip_prefix("echo-")?.parse().ok()?;
-                Some((n, f.function.params.first()?.ty))
-            })
-            .collect();
+        let resolve = &world.resolve;
+        let mut numbered: Vec<(usize, Type)> = Vec::new();
+        let functions = world.exports().into_iter().chain(world.imports());
+        for f in functions {
+            let name = &f.function.name;
+            let Some((_, n)) = name.rsplit_once('-') else {
+                continue;
+            };
+            let Ok(n) = n.parse::<usize>() else { continue };
+            let ty = match (f.function.params.first(), &f.function.result) {
+                (Some(param), _) => param.ty,
+                (None, Some(result)) if name.starts_with("give-") => *result,
+                _ => continue,
+            };
+            if !numbered.iter().any(|(m, _)| *m == n) {
+                numbered.push((n, ty));
+            }
+        }
         numbered.sort_by_key(|(n, _)| *n);
-        let by_key = numbered
-            .iter()
-            .map(|(n, ty)| (type_key(&world.resolve, ty), *n))
-            .collect();
-        Numbers {
-            by_key,
-            types: numbered.into_iter().map(|(_, ty)| ty).collect(),
+        let mut numbers = Numbers {
+            by_key: HashMap::new(),
+            types: Vec::new(),
+        };
+        let count = numbered.last().map_or(0, |(n, _)| n + 1);
+        numbers.types = vec![Type::Bool; count];
+        for (n, ty) in &numbered {
+            numbers.types[*n] = *ty;
+            numbers.by_key.insert(type_key(resolve, ty), *n);
+        }
+        for (_, ty) in numbered {
+            numbers.number_parts(resolve, &ty);
+        }
+        numbers
+    }
+
+    /// Gives every part of `ty` a number, if it has none.
+    fn number_parts(&mut self, resolve: &Resolve, ty: &Type) {
+        let ty = dealias(resolve, *ty);
+        let Type::Id(id) = ty else {
+            self.number(resolve, ty);
+            return;
+        };
+        let parts: Vec<Type> = match &resolve.types[id].kind {
+            TypeDefKind::List(t) | TypeDefKind::Option(t) => vec![*t],
+            TypeDefKind::Result(r) => r.ok.iter().chain(r.err.iter()).copied().collect(),
+            TypeDefKind::Tuple(t) => t.types.clone(),
+            TypeDefKind::Record(r) => r.fields.iter().map(|f| f.ty).collect(),
+            TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty).collect(),
+            _ => Vec::new(),
+        };
+        for part in parts {
+            self.number(resolve, part);
+            self.number_parts(resolve, &part);
+        }
+    }
+
+    fn number(&mut self, resolve: &Resolve, ty: Type) {
+        let key = type_key(resolve, &ty);
+        if !self.by_key.contains_key(&key) {
+            self.by_key.insert(key, self.types.len());
+            self.types.push(ty);
         }
     }
 
@@ -90,14 +137,19 @@ impl Bodies for AuditBodies<'_> {
         let resolve = &world.resolve;
         let mut lines = match self.language {
             Language::Rust => Vec::new(),
-            Language::Js => js_prelude(world, self.numbers),
-            Language::Python => vec![
-                "import math".into(),
-                "import struct".into(),
-                "from componentize_py_types import Err, Ok, Some".into(),
-                "from wit_world.imports import host".into(),
-                String::new(),
-            ],
+            Language::Js => js_prelude(world),
+            Language::Python => {
+                let mut lines: Vec<String> = vec![
+                    "import math".into(),
+                    "import struct".into(),
+                    "from componentize_py_types import Err, Ok, Some".into(),
+                ];
+                if !host_imports(world).is_empty() {
+                    lines.push("from wit_world.imports import host".into());
+                }
+                lines.push(String::new());
+                lines
+            }
         };
         for (n, ty) in self.numbers.types.iter().enumerate() {
             let shower = Shower {
@@ -144,16 +196,16 @@ impl Bodies for AuditBodies<'_> {
                     "return x.val;".into(),
                 ],
                 (Role::Echo, false) => vec!["return x;".into()],
-                (Role::Relay, _) => vec![format!("return relay{n}(x);")],
-                (Role::Show, _) => vec![format!("return show{n}(x);")],
+                (Role::Relay, _) => vec![format!("return hostRelay{n}(x);")],
+                (Role::Show, _) => vec![format!("return text{n}(x);")],
                 // An import returning `result` throws an error whose payload is the err value.
                 (Role::Seen, true) => vec![
                     "let got;".into(),
-                    format!("try {{ got = {{ tag: \"ok\", val: give{n}() }}; }}"),
+                    format!("try {{ got = {{ tag: \"ok\", val: hostGive{n}() }}; }}"),
                     "catch (e) { got = { tag: \"err\", val: e.payload }; }".into(),
-                    format!("return show{n}(got);"),
+                    format!("return text{n}(got);"),
                 ],
-                (Role::Seen, false) => vec![format!("return show{n}(give{n}());")],
+                (Role::Seen, false) => vec![format!("return text{n}(hostGive{n}());")],
             },
             Language::Python => match (role, is_result) {
                 // A function returning `result` returns the ok value and raises Err.
@@ -188,23 +240,39 @@ fn host_module(world: &WitWorld) -> String {
         .unwrap_or_else(|| "witness::audit::host".into())
 }
 
-/// The JavaScript module's imports and helpers.
-fn js_prelude(world: &WitWorld, numbers: &Numbers) -> Vec<String> {
-    let names: Vec<String> = (0..numbers.types.len())
-        .flat_map(|n| [format!("relay{n}"), format!("give{n}")])
-        .collect();
-    let specifier = world
+/// The host's functions the world imports, by name (`relay-0`, `give-0`).
+fn host_imports(world: &WitWorld) -> Vec<String> {
+    world
         .imports()
         .iter()
-        .find(|f| f.direction == Direction::Import && f.interface.is_some())
-        .and_then(|f| f.interface.map(|site| js::specifier(world, &site)))
-        .unwrap_or_else(|| wit::HOST.to_string());
+        .filter(|f| {
+            f.interface
+                .is_some_and(|site| world.interface_name(&site) == wit::HOST)
+        })
+        .map(|f| f.function.name.clone())
+        .collect()
+}
+
+/// The JavaScript module's imports and helpers.
+fn js_prelude(world: &WitWorld) -> Vec<String> {
+    // Aliased: the module's own exports are named `relay0`, `show0`, ….
+    let names: Vec<String> = host_imports(world)
+        .iter()
+        .map(|name| {
+            let camel = js::camel(name);
+            let alias = match name.strip_prefix("relay-") {
+                Some(n) => format!("hostRelay{n}"),
+                None => format!("hostGive{}", name.trim_start_matches("give-")),
+            };
+            format!("{camel} as {alias}")
+        })
+        .collect();
     let mut lines = Vec::new();
     if !names.is_empty() {
         lines.push(format!(
             "import {{ {} }} from {};",
             names.join(", "),
-            js::string(&specifier)
+            js::string(wit::HOST)
         ));
     }
     lines.extend(
@@ -247,15 +315,15 @@ fn lend(resolve: &Resolve, expr: &str, ty: &Type, by_ref: bool) -> String {
         false => format!("&{e}"),
     };
     let Type::Id(id) = ty else {
-        // A string.
-        return place(expr);
+        // A string: `&str` (a `&String` is not one inside an option or a result).
+        return format!("{}.as_str()", paren(expr));
     };
     let typedef = &resolve.types[id];
     if typedef.name.is_some() {
         return place(expr);
     }
     match &typedef.kind {
-        TypeDefKind::List(_) => place(expr),
+        TypeDefKind::List(_) => format!("{}.as_slice()", paren(expr)),
         TypeDefKind::Option(inner) => format!(
             "{}.as_ref().map(|v| {})",
             paren(expr),
@@ -487,7 +555,7 @@ impl Shower<'_> {
             ],
             Kind::Prim(_) => vec!["return String(x);".into()],
             Kind::List(e) => vec![format!(
-                "return \"[\" + Array.from(x, (e) => show{}(e)).join(\", \") + \"]\";",
+                "return \"[\" + Array.from(x, (e) => text{}(e)).join(\", \") + \"]\";",
                 self.n(&e)
             )],
             Kind::Option(e) => {
@@ -498,12 +566,12 @@ impl Shower<'_> {
                 };
                 vec![
                     "if (x === undefined || x === null) return \"none\";".into(),
-                    format!("return \"some(\" + show{}({inner}) + \")\";", self.n(&e)),
+                    format!("return \"some(\" + text{}({inner}) + \")\";", self.n(&e)),
                 ]
             }
             Kind::Result(ok, err) => {
                 let side = |name: &str, t: &Option<Type>| match t {
-                    Some(t) => format!("\"{name}(\" + show{}(x.val) + \")\"", self.n(t)),
+                    Some(t) => format!("\"{name}(\" + text{}(x.val) + \")\"", self.n(t)),
                     None => format!("\"{name}\""),
                 };
                 vec![format!(
@@ -516,7 +584,7 @@ impl Shower<'_> {
                 let items: Vec<String> = parts
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| format!("show{}(x[{i}])", self.n(p)))
+                    .map(|(i, p)| format!("text{}(x[{i}])", self.n(p)))
                     .collect();
                 vec![format!(
                     "return \"(\" + [{}].join(\", \") + \")\";",
@@ -527,7 +595,7 @@ impl Shower<'_> {
                 let items: Vec<String> = fields
                     .iter()
                     .map(|(name, t)| {
-                        format!("\"{name}: \" + show{}(x.{})", self.n(t), js::camel(name))
+                        format!("\"{name}: \" + text{}(x.{})", self.n(t), js::camel(name))
                     })
                     .collect();
                 vec![format!(
@@ -540,7 +608,7 @@ impl Shower<'_> {
                 for (name, t) in cases {
                     lines.push(match t {
                         Some(t) => format!(
-                            "  case \"{name}\": return \"{name}(\" + show{}(x.val) + \")\";",
+                            "  case \"{name}\": return \"{name}(\" + text{}(x.val) + \")\";",
                             self.n(&t)
                         ),
                         None => format!("  case \"{name}\": return \"{name}\";"),
@@ -563,7 +631,7 @@ impl Shower<'_> {
                 ]
             }
         };
-        let mut lines = vec![format!("function show{n}(x) {{")];
+        let mut lines = vec![format!("function text{n}(x) {{")];
         lines.extend(body.into_iter().map(|l| format!("  {l}")));
         lines.push("}".into());
         lines

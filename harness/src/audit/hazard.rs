@@ -135,9 +135,11 @@ pub struct Probes {
     pub seen: Probed,
 }
 
-/// The hazards the four probes of one value show, each on the path they tell: a wrong
-/// `echo` whose argument `show` saw wrong is that argument's hazard, not another one, and
-/// a wrong `relay` whose other paths are wrong is theirs.
+/// The hazards the four probes of one value show, each on the path they tell. What a
+/// wrong argument explains is not counted again: a wrong `echo` or a wrong import argument
+/// of a value `show` already saw wrong. A trap is never explained so: a guest that saw a
+/// value wrong and then traps returning it, or passing it on, is reported on the path it
+/// can be told apart on, else as `roundtrip` or `relay`.
 pub fn classify(probes: &Probes) -> Vec<(Direction, Kind, String)> {
     let mut found = Vec::new();
     let of = |probed: &Probed, wrong: Kind| match probed {
@@ -145,30 +147,28 @@ pub fn classify(probes: &Probes) -> Vec<(Direction, Kind, String)> {
         Probed::Wrong(got) => Some((wrong, got.clone())),
         Probed::Trapped(kind) => Some((Kind::Trap, format!("trap: {kind}"))),
     };
+    let argument_right = probes.show.right();
     if let Some((kind, got)) = of(&probes.show, Kind::SeenWrong) {
         found.push((Direction::ExportArgument, kind, got));
     }
     if let Some((kind, got)) = of(&probes.seen, Kind::SeenWrong) {
         found.push((Direction::ImportResult, kind, got));
     }
-    let argument = of(&probes.relay.argument, Kind::WrongValue);
-    // A guest that traps lowering the argument never reaches the import: that is the
-    // import argument's hazard only where the export's argument arrived right.
-    if let Some((kind, got)) = argument.clone()
-        && (kind != Kind::Trap || probes.show.right())
-    {
-        found.push((Direction::ImportArgument, kind, got));
+    match (of(&probes.relay.argument, Kind::WrongValue), argument_right) {
+        (Some((kind, got)), true) => found.push((Direction::ImportArgument, kind, got)),
+        (Some((Kind::Trap, got)), false) => found.push((Direction::Relay, Kind::Trap, got)),
+        _ => {}
     }
-    if let Some((kind, got)) = of(&probes.echo, Kind::WrongValue)
-        && probes.show.right()
-    {
-        found.push((Direction::ExportResult, kind, got));
+    match (of(&probes.echo, Kind::WrongValue), argument_right) {
+        (Some((kind, got)), true) => found.push((Direction::ExportResult, kind, got)),
+        (Some((Kind::Trap, got)), false) => found.push((Direction::Roundtrip, Kind::Trap, got)),
+        _ => {}
     }
-    if let Some((kind, got)) = of(&probes.relay.result, Kind::WrongValue)
-        && argument.is_none()
+    if probes.relay.argument.right()
+        && argument_right
         && probes.echo.right()
         && probes.seen.right()
-        && probes.show.right()
+        && let Some((kind, got)) = of(&probes.relay.result, Kind::WrongValue)
     {
         found.push((Direction::Relay, kind, got));
     }
@@ -276,6 +276,24 @@ pub fn shrink(
             best.steps = found.steps;
         }
     }
+    // Floats shrink poorly (to odd tiny numbers): try the plainest ones in their place.
+    let floats = float_paths(&best.input);
+    for path in floats {
+        for plain in [0.0, -0.0, 1.0, -1.0] {
+            let candidate = with_float(&best.input, &path, plain);
+            if candidate == best.input {
+                break;
+            }
+            best.steps += 1;
+            if let Some((kind, got)) = recheck(prober, best.n, &candidate, hazard.direction)?
+                && kind == best.kind
+            {
+                best.input = candidate;
+                best.got = got;
+                break;
+            }
+        }
+    }
     // In type: a part that fails alone, the same way, is where the hazard is.
     'deeper: loop {
         let Some(ty) = prober.value_type(best.n) else {
@@ -302,6 +320,60 @@ pub fn shrink(
         break;
     }
     Ok(best)
+}
+
+/// Where the floats of `value` are: a path of child positions to each.
+fn float_paths(value: &Val) -> Vec<Vec<usize>> {
+    let mut found = Vec::new();
+    walk_floats(value, &mut Vec::new(), &mut found);
+    found
+}
+
+fn walk_floats(value: &Val, at: &mut Vec<usize>, found: &mut Vec<Vec<usize>>) {
+    match value {
+        Val::Float32(_) | Val::Float64(_) => found.push(at.clone()),
+        other => {
+            for (i, child) in children(other).into_iter().enumerate() {
+                at.push(i);
+                walk_floats(child, at, found);
+                at.pop();
+            }
+        }
+    }
+}
+
+/// The values directly inside `value`, in order.
+fn children(value: &Val) -> Vec<&Val> {
+    match value {
+        Val::List(items) | Val::Tuple(items) => items.iter().collect(),
+        Val::Record(fields) => fields.iter().map(|(_, v)| v).collect(),
+        Val::Option(Some(v)) | Val::Variant(_, Some(v)) => vec![v],
+        Val::Result(Ok(Some(v)) | Err(Some(v))) => vec![v],
+        _ => Vec::new(),
+    }
+}
+
+/// `value` with the float at `path` set to `plain`.
+fn with_float(value: &Val, path: &[usize], plain: f64) -> Val {
+    let Some((&first, rest)) = path.split_first() else {
+        return match value {
+            Val::Float32(_) => Val::Float32(plain as f32),
+            Val::Float64(_) => Val::Float64(plain),
+            other => other.clone(),
+        };
+    };
+    let mut value = value.clone();
+    let child: Option<&mut Val> = match &mut value {
+        Val::List(items) | Val::Tuple(items) => items.get_mut(first),
+        Val::Record(fields) => fields.get_mut(first).map(|(_, v)| v),
+        Val::Option(Some(v)) | Val::Variant(_, Some(v)) => Some(&mut **v),
+        Val::Result(Ok(Some(v)) | Err(Some(v))) => Some(&mut **v),
+        _ => None,
+    };
+    if let Some(child) = child {
+        *child = with_float(child, rest, plain);
+    }
+    value
 }
 
 /// The name the inputs of type `wit` are drawn under: the same in every language.
@@ -353,12 +425,16 @@ pub struct Cause {
     pub toolchain: String,
     /// The smallest failing type, in WIT syntax.
     pub wit_type: String,
+    /// Its number in the audit.
+    pub n: usize,
     /// The path.
     pub direction: Direction,
     /// How.
     pub kind: Kind,
     /// The smallest input, as WAVE.
     pub input: String,
+    /// The same input's canonical text: what a guest that sees it right prints.
+    pub input_text: String,
     /// What came back or was seen there.
     pub got: String,
     /// The world's functions and fields that hold the type.

@@ -8,5 +8,11 @@ pub mod canonical;
 pub mod guests;
 pub mod hazard;
 pub mod probe;
+pub mod report;
+pub mod run;
 pub mod types;
 pub mod wit;
+
+pub mod known;
+pub mod random;
+pub mod reproduce;

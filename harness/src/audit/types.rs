@@ -76,6 +76,17 @@ impl AuditTypes {
         collector.found
     }
 
+    /// The type `ty` of `resolve` alone, with its parts: the parts first, `ty` last.
+    pub fn of_type(resolve: &Resolve, ty: &Type) -> Self {
+        let mut collector = Collector {
+            resolve,
+            found: AuditTypes::default(),
+            index: HashMap::new(),
+        };
+        collector.visit(ty, "the reproducer");
+        collector.found
+    }
+
     /// The type numbered `index`.
     pub fn get(&self, index: usize) -> Option<&AuditType> {
         self.types.get(index)

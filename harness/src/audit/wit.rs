@@ -48,8 +48,50 @@ pub fn give(n: usize) -> String {
     format!("give-{n}")
 }
 
-/// The text of the audit package for `types` of `resolve`.
+/// The text of the audit package for `types` of `resolve`: every function of every type.
 pub fn package(resolve: &Resolve, types: &AuditTypes) -> String {
+    let all = Functions::all();
+    write_package(
+        resolve,
+        types,
+        &|_| all,
+        "// Written by `witness audit`: every type of the audited world, echoed, relayed and\n\
+         // shown both ways.",
+    )
+}
+
+/// Which of a type's functions a package has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Functions {
+    /// `echo-<n>`.
+    pub echo: bool,
+    /// `relay-<n>` and the import `relay-<n>`.
+    pub relay: bool,
+    /// `show-<n>`.
+    pub show: bool,
+    /// `seen-<n>` and the import `give-<n>`.
+    pub seen: bool,
+}
+
+impl Functions {
+    /// All four.
+    pub fn all() -> Self {
+        Functions {
+            echo: true,
+            relay: true,
+            show: true,
+            seen: true,
+        }
+    }
+}
+
+/// The text of a package with `functions(n)` of each type of `types`, `comment` first.
+pub fn write_package(
+    resolve: &Resolve,
+    types: &AuditTypes,
+    functions: &dyn Fn(usize) -> Functions,
+    comment: &str,
+) -> String {
     let names = Names::of(resolve, types);
     let mut declared = String::new();
     for (id, name) in &names.order {
@@ -65,18 +107,40 @@ pub fn package(resolve: &Resolve, types: &AuditTypes) -> String {
     for t in &types.types {
         let ty = names.expr(resolve, &t.ty);
         let n = t.index;
-        writeln!(host, "    {}: func(x: {ty}) -> {ty};", relay(n)).ok();
-        writeln!(host, "    {}: func() -> {ty};", give(n)).ok();
+        let f = functions(n);
+        if f.relay {
+            writeln!(host, "    {}: func(x: {ty}) -> {ty};", relay(n)).ok();
+        }
+        if f.seen {
+            writeln!(host, "    {}: func() -> {ty};", give(n)).ok();
+        }
+        if f == Functions::default() {
+            continue;
+        }
         writeln!(exports, "    /// {}", t.wit).ok();
-        writeln!(exports, "    export {}: func(x: {ty}) -> {ty};", echo(n)).ok();
-        writeln!(exports, "    export {}: func(x: {ty}) -> {ty};", relay(n)).ok();
-        writeln!(exports, "    export {}: func(x: {ty}) -> string;", show(n)).ok();
-        writeln!(exports, "    export {}: func() -> string;", seen(n)).ok();
+        if f.echo {
+            writeln!(exports, "    export {}: func(x: {ty}) -> {ty};", echo(n)).ok();
+        }
+        if f.relay {
+            writeln!(exports, "    export {}: func(x: {ty}) -> {ty};", relay(n)).ok();
+        }
+        if f.show {
+            writeln!(exports, "    export {}: func(x: {ty}) -> string;", show(n)).ok();
+        }
+        if f.seen {
+            writeln!(exports, "    export {}: func() -> string;", seen(n)).ok();
+        }
     }
+    let (host_interface, import) = match host.is_empty() {
+        true => (String::new(), String::new()),
+        false => (
+            format!("interface host {{\n{uses}{host}}}\n\n"),
+            "    import host;\n\n".to_string(),
+        ),
+    };
     format!(
-        "// Written by `witness audit`: every type of the audited world, echoed, relayed and\n\
-         // shown both ways.\npackage {PACKAGE};\n\ninterface types {{\n{declared}}}\n\n\
-         interface host {{\n{uses}{host}}}\n\nworld {WORLD} {{\n{uses}    import host;\n\n{exports}}}\n"
+        "{comment}\npackage {PACKAGE};\n\ninterface types {{\n{declared}}}\n\n\
+         {host_interface}world {WORLD} {{\n{uses}{import}{exports}}}\n"
     )
 }
 
