@@ -295,12 +295,12 @@ fn random_worlds_are_audited_without_a_panic() {
     let run = witness(
         &repo(),
         &[
-            "audit", "--random", "3", "--seed", "5", "--lang", "rust", "--format", "json",
+            "audit", "--random", "8", "--seed", "5", "--lang", "rust", "--format", "json",
         ],
         &[],
     );
     let (found, summary) = causes(&run);
-    assert_eq!(summary["worlds"], 3, "{}", run.stderr);
+    assert_eq!(summary["worlds"], 8, "{}", run.stderr);
     assert!(found.is_empty(), "{found:?}");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
@@ -345,4 +345,71 @@ fn bad_input_is_exit_status_2_and_writes_nothing() {
     }
     assert!(!dir.path().join("target").exists());
     assert_eq!(std::fs::read_dir(&full).unwrap().count(), 1);
+}
+
+/// Whether `place` (a cause's `touches` entry) is a parameter or result of `function`.
+fn names_function(place: &str, function: &str) -> bool {
+    let name = function.rsplit('#').next().unwrap_or(function);
+    [
+        format!(" {name}("),
+        format!(" {name} result"),
+        format!("#{name}("),
+        format!("#{name} result"),
+    ]
+    .iter()
+    .any(|p| place.contains(p.as_str()))
+}
+
+#[test]
+fn each_bundled_known_divergence_is_a_cause_the_audit_finds_in_its_world() {
+    let languages = languages();
+    let fixtures = witness_harness::fixture::discover(&repo().join("fixtures")).unwrap();
+    for fixture in fixtures {
+        let Ok(file) = &fixture.file else { continue };
+        let known: Vec<_> = file
+            .known_divergences
+            .iter()
+            .filter(|k| languages.contains(&k.language))
+            .collect();
+        if known.is_empty() || !fixture.dir.join("wit").is_dir() {
+            continue;
+        }
+        let list = lang_list(&languages);
+        let wit = fixture.dir.join("wit");
+        let run = witness(
+            &repo(),
+            &[
+                "audit",
+                wit.to_str().unwrap(),
+                "--world",
+                &file.world,
+                "--lang",
+                &list,
+                "--format",
+                "json",
+            ],
+            &[("WITNESS_CASES", "64")],
+        );
+        let causes: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|l: &serde_json::Value| l["type"] == "cause")
+            .collect();
+        for entry in known {
+            let found = causes.iter().any(|c| {
+                c["language"] == entry.language.name()
+                    && c["touches"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|t| names_function(t.as_str().unwrap(), &entry.function))
+            });
+            assert!(
+                found,
+                "{}: the audit of world `{}` finds no {} cause touching `{}` ({})\n{}",
+                fixture.name, file.world, entry.language, entry.function, entry.reason, run.stdout
+            );
+        }
+    }
 }

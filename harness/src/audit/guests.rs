@@ -298,40 +298,50 @@ fn js_prelude(world: &WitWorld) -> Vec<String> {
 }
 
 /// `expr` (an owned value, or with `by_ref` a reference to one) of type `ty` as an
-/// argument of an imported function, where wit-bindgen 0.61.1 (ownership `Owning`) takes a
-/// string as `&str`, a list as `&[T]`, a named type holding a list as `&T`, and an option,
-/// result or tuple with the borrow pushed inside (`Option<&str>`, `(u32, &str)`).
+/// argument of an imported function, as wit-bindgen 0.61.1 (ownership `Owning`) types it:
+/// a string is `&str`, a list `&[T]`, a named type holding a list `&T`; an option, result or
+/// tuple holding a list keeps its shape with the borrow pushed inside, where every named
+/// type becomes `&T` and every string `&str` (`Result<&Access, &str>`, `(u32, &str)`).
 fn lend(resolve: &Resolve, expr: &str, ty: &Type, by_ref: bool) -> String {
+    lend_in(resolve, expr, ty, by_ref, false)
+}
+
+/// [`lend`], `inside` an option, result or tuple that holds a list.
+fn lend_in(resolve: &Resolve, expr: &str, ty: &Type, by_ref: bool, inside: bool) -> String {
     let ty = dealias(resolve, *ty);
-    if !has_list(resolve, &ty) {
-        return match (by_ref, copy(resolve, &ty)) {
-            (false, _) => expr.to_string(),
-            (true, true) => format!("*{expr}"),
-            (true, false) => format!("{expr}.clone()"),
-        };
-    }
-    let place = |e: &str| match by_ref {
-        true => e.to_string(),
-        false => format!("&{e}"),
+    let owned = || match (by_ref, copy(resolve, &ty)) {
+        (false, _) => expr.to_string(),
+        (true, true) => format!("*{expr}"),
+        (true, false) => format!("{expr}.clone()"),
     };
+    let reference = || match by_ref {
+        true => expr.to_string(),
+        false => format!("&{expr}"),
+    };
+    if !inside && !has_list(resolve, &ty) {
+        return owned();
+    }
     let Type::Id(id) = ty else {
-        // A string: `&str` (a `&String` is not one inside an option or a result).
-        return format!("{}.as_str()", paren(expr));
+        return match ty {
+            // `&str` (a `&String` is not one inside an option or a result).
+            Type::String => format!("{}.as_str()", paren(expr)),
+            _ => owned(),
+        };
     };
     let typedef = &resolve.types[id];
     if typedef.name.is_some() {
-        return place(expr);
+        return reference();
     }
     match &typedef.kind {
         TypeDefKind::List(_) => format!("{}.as_slice()", paren(expr)),
         TypeDefKind::Option(inner) => format!(
             "{}.as_ref().map(|v| {})",
             paren(expr),
-            lend(resolve, "v", inner, true)
+            lend_in(resolve, "v", inner, true, true)
         ),
         TypeDefKind::Result(r) => {
             let side = |t: &Option<Type>| match t {
-                Some(t) => lend(resolve, "v", t, true),
+                Some(t) => lend_in(resolve, "v", t, true, true),
                 None => "()".into(),
             };
             format!(
@@ -349,8 +359,8 @@ fn lend(resolve: &Resolve, expr: &str, ty: &Type, by_ref: bool) -> String {
                 .map(|(i, part)| {
                     let field = format!("{}.{i}", paren(expr));
                     match by_ref {
-                        true => lend(resolve, &format!("&{field}"), part, true),
-                        false => lend(resolve, &field, part, false),
+                        true => lend_in(resolve, &format!("&{field}"), part, true, true),
+                        false => lend_in(resolve, &field, part, false, true),
                     }
                 })
                 .collect();
@@ -359,7 +369,7 @@ fn lend(resolve: &Resolve, expr: &str, ty: &Type, by_ref: bool) -> String {
                 _ => format!("({})", items.join(", ")),
             }
         }
-        _ => place(expr),
+        _ => reference(),
     }
 }
 
@@ -564,8 +574,14 @@ impl Shower<'_> {
                     true => "x.val",
                     false => "x",
                 };
+                // The outer option of a nested one is `{ tag: "some", val }` or
+                // `{ tag: "none" }`.
+                let none = match self.is_option(&e) {
+                    true => "x === undefined || x === null || x.tag === \"none\"",
+                    false => "x === undefined || x === null",
+                };
                 vec![
-                    "if (x === undefined || x === null) return \"none\";".into(),
+                    format!("if ({none}) return \"none\";"),
                     format!("return \"some(\" + text{}({inner}) + \")\";", self.n(&e)),
                 ]
             }

@@ -52,7 +52,13 @@ pub struct Prober<'a> {
     /// A value of each type, as WAVE, that `give-<n>` answers when nothing else is asked.
     placeholders: Vec<String>,
     current: Option<PluginInstance>,
+    /// Calls made on the current instance.
+    calls: usize,
 }
+
+/// The most calls one instance takes before the next is made: its record of host calls
+/// (which tells what `relay` passed on) is bounded.
+const CALLS_PER_INSTANCE: usize = 1000;
 
 impl<'a> Prober<'a> {
     /// A prober of `component`, whose `count` types are numbered from 0; `placeholders`
@@ -69,6 +75,7 @@ impl<'a> Prober<'a> {
             echo_types,
             placeholders,
             current: None,
+            calls: 0,
         }
     }
 
@@ -109,14 +116,21 @@ impl<'a> Prober<'a> {
                 .iter()
                 .any(|name| name.ends_with(&format!(".{}", i.function)) || *name == i.function)
         });
-        InstanceSettings {
+        let mut settings = InstanceSettings {
             imports,
             ..InstanceSettings::default()
-        }
+        };
+        // Relayed values are recorded as text: long lists and strings need room.
+        settings.limits.output = 64 << 20;
+        settings
     }
 
     fn call(&mut self, name: &str, args: &[Val]) -> Result<CallRecord> {
+        if self.calls >= CALLS_PER_INSTANCE {
+            self.current = None;
+        }
         if self.current.is_none() {
+            self.calls = 0;
             let settings = self.settings(None);
             self.current = Some(self.host.instantiate(self.component, &settings)?);
         }
@@ -125,6 +139,7 @@ impl<'a> Prober<'a> {
             None => anyhow::bail!("no instance"),
         };
         let record = instance.call_values(name, None, args)?;
+        self.calls += 1;
         if matches!(record.outcome, CallOutcome::Trapped { .. }) {
             self.current = None;
         }

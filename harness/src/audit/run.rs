@@ -399,7 +399,7 @@ fn probe_language(
                     .map(|ty| super::canonical::text(&shrunk.input, &ty))
                     .unwrap_or_default(),
                 got: shrunk.got.clone(),
-                touches: smallest.touches.clone(),
+                touches: report.types.holders(shrunk.n),
                 found_in: Vec::new(),
                 hazards: 0,
                 known: None,

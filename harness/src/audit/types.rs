@@ -87,6 +87,31 @@ impl AuditTypes {
         collector.found
     }
 
+    /// The places of the world that hold type `n`: its own, then those of every type that
+    /// holds it (a function taking `option<option<u32>>` holds a `u32`), the places inside
+    /// a type (`in list<u32>`) left out.
+    pub fn holders(&self, n: usize) -> Vec<String> {
+        let mut holding = vec![n];
+        let mut i = 0;
+        while let Some(&m) = holding.get(i) {
+            for t in &self.types {
+                if t.children.contains(&m) && !holding.contains(&t.index) {
+                    holding.push(t.index);
+                }
+            }
+            i += 1;
+        }
+        let mut places: Vec<String> = Vec::new();
+        for m in holding {
+            for place in &self.types[m].touches {
+                if !place.starts_with("in ") && !place.contains(">.") && !places.contains(place) {
+                    places.push(place.clone());
+                }
+            }
+        }
+        places
+    }
+
     /// The type numbered `index`.
     pub fn get(&self, index: usize) -> Option<&AuditType> {
         self.types.get(index)
