@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use wit_parser::{Resolve, WorldItem};
+use wit_parser::{Resolve, Type, TypeDefKind, TypeId, WorldItem};
 use witness_host::files::{WalkLimits, walk};
 
 /// The most a WIT directory may hold before it is parsed: a fixture's WIT is small, and the
@@ -56,12 +56,8 @@ pub struct CheckedWorld {
 /// world `world`; returns the package's name with its version and the functions the world
 /// exports and imports.
 pub fn check_world(dir: &Path, world: &str) -> Result<CheckedWorld> {
-    check_tree(dir)?;
-    let mut resolve = Resolve::default();
-    let (package, _) = resolve
-        .push_dir(dir)
-        .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
-    if let Ok(id) = resolve.select_world(&[package], Some(world)) {
+    let (resolve, package, id) = load_world(dir, world)?;
+    {
         let mut exports = Vec::new();
         for (key, item) in &resolve.worlds[id].exports {
             match item {
@@ -91,47 +87,48 @@ pub fn check_world(dir: &Path, world: &str) -> Result<CheckedWorld> {
                 WorldItem::Type { .. } => {}
             }
         }
-        return Ok(CheckedWorld {
+        Ok(CheckedWorld {
             package: resolve.packages[package].name.to_string(),
             exports,
             imports,
-        });
+        })
     }
-    let worlds: Vec<&str> = resolve.packages[package]
-        .worlds
-        .keys()
-        .map(String::as_str)
-        .collect();
-    bail!(
-        "the WIT package {} in {} has no world `{world}`; its worlds are: {}",
-        resolve.packages[package].name,
-        dir.display(),
-        worlds.join(", ")
-    )
+}
+
+/// The WIT package in `dir`, checked to be safe to read ([`check_tree`]) and parsed, with
+/// its world `world`; an error lists the worlds it has.
+fn load_world(
+    dir: &Path,
+    world: &str,
+) -> Result<(Resolve, wit_parser::PackageId, wit_parser::WorldId)> {
+    check_tree(dir)?;
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve
+        .push_dir(dir)
+        .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
+    match resolve.select_world(&[package], Some(world)) {
+        Ok(id) => Ok((resolve, package, id)),
+        Err(_) => {
+            let worlds: Vec<&str> = resolve.packages[package]
+                .worlds
+                .keys()
+                .map(String::as_str)
+                .collect();
+            bail!(
+                "the WIT package {} in {} has no world `{world}`; its worlds are: {}",
+                resolve.packages[package].name,
+                dir.display(),
+                worlds.join(", ")
+            )
+        }
+    }
 }
 
 /// The names under which a component implementing `world` of the WIT package in `dir`
 /// exports its items, as a component importing them names its imports: an interface as
 /// `<package>/<name>@<version>`, a function by its name.
 pub fn world_exports(dir: &Path, world: &str) -> Result<Vec<String>> {
-    check_tree(dir)?;
-    let mut resolve = Resolve::default();
-    let (package, _) = resolve
-        .push_dir(dir)
-        .with_context(|| format!("failed to parse the WIT package in {}", dir.display()))?;
-    let Ok(id) = resolve.select_world(&[package], Some(world)) else {
-        let worlds: Vec<&str> = resolve.packages[package]
-            .worlds
-            .keys()
-            .map(String::as_str)
-            .collect();
-        bail!(
-            "the WIT package {} in {} has no world `{world}`; its worlds are: {}",
-            resolve.packages[package].name,
-            dir.display(),
-            worlds.join(", ")
-        );
-    };
+    let (resolve, _, id) = load_world(dir, world)?;
     Ok(resolve.worlds[id]
         .exports
         .iter()
@@ -145,4 +142,64 @@ pub fn world_exports(dir: &Path, world: &str) -> Result<Vec<String>> {
             WorldItem::Type { .. } => None,
         })
         .collect())
+}
+
+/// `ty` written as WIT (`list<u8>`, `option<point>`, `result<_, string>`): a named type as
+/// `name` gives it, else by its own name.
+pub fn type_text(resolve: &Resolve, ty: &Type, name: &dyn Fn(TypeId) -> Option<String>) -> String {
+    let id = match ty {
+        Type::Bool => return "bool".into(),
+        Type::U8 => return "u8".into(),
+        Type::U16 => return "u16".into(),
+        Type::U32 => return "u32".into(),
+        Type::U64 => return "u64".into(),
+        Type::S8 => return "s8".into(),
+        Type::S16 => return "s16".into(),
+        Type::S32 => return "s32".into(),
+        Type::S64 => return "s64".into(),
+        Type::F32 => return "f32".into(),
+        Type::F64 => return "f64".into(),
+        Type::Char => return "char".into(),
+        Type::String => return "string".into(),
+        Type::ErrorContext => return "error-context".into(),
+        Type::Id(id) => *id,
+    };
+    if let Some(named) = name(id) {
+        return named;
+    }
+    let typedef = &resolve.types[id];
+    if let Some(own) = &typedef.name {
+        return own.clone();
+    }
+    let inner = |ty: &Type| type_text(resolve, ty, name);
+    let optional = |ty: &Option<Type>| ty.as_ref().map_or_else(|| "_".to_string(), inner);
+    match &typedef.kind {
+        TypeDefKind::List(t) => format!("list<{}>", inner(t)),
+        TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", inner(t)),
+        TypeDefKind::Map(k, v) => format!("map<{}, {}>", inner(k), inner(v)),
+        TypeDefKind::Option(t) => format!("option<{}>", inner(t)),
+        TypeDefKind::Result(r) => match (&r.ok, &r.err) {
+            (None, None) => "result".into(),
+            (ok, None) => format!("result<{}>", optional(ok)),
+            (ok, err) => format!("result<{}, {}>", optional(ok), optional(err)),
+        },
+        TypeDefKind::Tuple(t) => {
+            let items: Vec<String> = t.types.iter().map(inner).collect();
+            format!("tuple<{}>", items.join(", "))
+        }
+        TypeDefKind::Handle(wit_parser::Handle::Own(r)) => inner(&Type::Id(*r)),
+        TypeDefKind::Handle(wit_parser::Handle::Borrow(r)) => {
+            format!("borrow<{}>", inner(&Type::Id(*r)))
+        }
+        TypeDefKind::Future(t) => match t {
+            Some(t) => format!("future<{}>", inner(t)),
+            None => "future".into(),
+        },
+        TypeDefKind::Stream(t) => match t {
+            Some(t) => format!("stream<{}>", inner(t)),
+            None => "stream".into(),
+        },
+        TypeDefKind::Type(t) => inner(t),
+        other => other.as_str().to_string(),
+    }
 }

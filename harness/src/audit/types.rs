@@ -322,56 +322,7 @@ pub fn dealias(resolve: &Resolve, ty: Type) -> Type {
 
 /// `ty` in WIT syntax: a named type by its name, an anonymous one spelt out.
 pub fn wit_type(resolve: &Resolve, ty: &Type) -> String {
-    let id = match ty {
-        Type::Bool => return "bool".into(),
-        Type::U8 => return "u8".into(),
-        Type::U16 => return "u16".into(),
-        Type::U32 => return "u32".into(),
-        Type::U64 => return "u64".into(),
-        Type::S8 => return "s8".into(),
-        Type::S16 => return "s16".into(),
-        Type::S32 => return "s32".into(),
-        Type::S64 => return "s64".into(),
-        Type::F32 => return "f32".into(),
-        Type::F64 => return "f64".into(),
-        Type::Char => return "char".into(),
-        Type::String => return "string".into(),
-        Type::ErrorContext => return "error-context".into(),
-        Type::Id(id) => *id,
-    };
-    let typedef = &resolve.types[id];
-    if let Some(name) = &typedef.name {
-        return name.clone();
-    }
-    let inner = |t: &Type| wit_type(resolve, t);
-    match &typedef.kind {
-        TypeDefKind::List(t) => format!("list<{}>", inner(t)),
-        TypeDefKind::Option(t) => format!("option<{}>", inner(t)),
-        TypeDefKind::Result(r) => match (&r.ok, &r.err) {
-            (None, None) => "result".into(),
-            (Some(ok), None) => format!("result<{}>", inner(ok)),
-            (None, Some(err)) => format!("result<_, {}>", inner(err)),
-            (Some(ok), Some(err)) => format!("result<{}, {}>", inner(ok), inner(err)),
-        },
-        TypeDefKind::Tuple(t) => format!(
-            "tuple<{}>",
-            t.types.iter().map(inner).collect::<Vec<_>>().join(", ")
-        ),
-        TypeDefKind::Handle(wit_parser::Handle::Own(r)) => inner(&Type::Id(*r)),
-        TypeDefKind::Handle(wit_parser::Handle::Borrow(r)) => {
-            format!("borrow<{}>", inner(&Type::Id(*r)))
-        }
-        TypeDefKind::Future(t) => match t {
-            Some(t) => format!("future<{}>", inner(t)),
-            None => "future".into(),
-        },
-        TypeDefKind::Stream(t) => match t {
-            Some(t) => format!("stream<{}>", inner(t)),
-            None => "stream".into(),
-        },
-        TypeDefKind::Type(t) => inner(t),
-        other => other.as_str().to_string(),
-    }
+    crate::wit::type_text(resolve, ty, &|_| None)
 }
 
 /// The id of a named type `ty`, if it is one.

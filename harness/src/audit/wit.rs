@@ -174,33 +174,14 @@ impl Names {
         names
     }
 
-    /// `ty` as the audit package writes it.
+    /// `ty` as the audit package writes it: named types by their audit names, aliases
+    /// followed.
     fn expr(&self, resolve: &Resolve, ty: &Type) -> String {
         let ty = dealias(resolve, *ty);
-        let id = match ty {
-            Type::Id(id) => id,
-            other => return super::types::wit_type(resolve, &other),
-        };
-        if let Some(name) = self.of.get(&id) {
-            return escape(name);
-        }
-        let inner = |t: &Type| self.expr(resolve, t);
-        match &resolve.types[id].kind {
-            TypeDefKind::List(t) => format!("list<{}>", inner(t)),
-            TypeDefKind::Option(t) => format!("option<{}>", inner(t)),
-            TypeDefKind::Result(r) => match (&r.ok, &r.err) {
-                (None, None) => "result".into(),
-                (Some(ok), None) => format!("result<{}>", inner(ok)),
-                (None, Some(err)) => format!("result<_, {}>", inner(err)),
-                (Some(ok), Some(err)) => format!("result<{}, {}>", inner(ok), inner(err)),
-            },
-            TypeDefKind::Tuple(t) => format!(
-                "tuple<{}>",
-                t.types.iter().map(inner).collect::<Vec<_>>().join(", ")
-            ),
-            // Named types are declared; nothing else reaches an audit.
-            _ => super::types::wit_type(resolve, &ty),
-        }
+        crate::wit::type_text(resolve, &ty, &|id| match &resolve.types[id].kind {
+            TypeDefKind::Type(target) => Some(self.expr(resolve, target)),
+            _ => self.of.get(&id).map(|name| escape(name)),
+        })
     }
 
     /// The declaration of the named type `id` as `name`.

@@ -140,56 +140,5 @@ pub fn holds_handle(world: &WitWorld, ty: &Type) -> bool {
 
 /// `ty` written as WIT: `list<u8>`, `option<point>`, `stream<string>`.
 pub fn wit_type(world: &WitWorld, ty: &Type) -> String {
-    let id = match ty {
-        Type::Bool => return "bool".into(),
-        Type::U8 => return "u8".into(),
-        Type::U16 => return "u16".into(),
-        Type::U32 => return "u32".into(),
-        Type::U64 => return "u64".into(),
-        Type::S8 => return "s8".into(),
-        Type::S16 => return "s16".into(),
-        Type::S32 => return "s32".into(),
-        Type::S64 => return "s64".into(),
-        Type::F32 => return "f32".into(),
-        Type::F64 => return "f64".into(),
-        Type::Char => return "char".into(),
-        Type::String => return "string".into(),
-        Type::ErrorContext => return "error-context".into(),
-        Type::Id(id) => *id,
-    };
-    let typedef = &world.resolve.types[id];
-    if let Some(name) = &typedef.name {
-        return name.clone();
-    }
-    let inner = |ty: &Type| wit_type(world, ty);
-    let optional = |ty: &Option<Type>| ty.as_ref().map_or_else(|| "_".to_string(), inner);
-    match &typedef.kind {
-        TypeDefKind::List(t) => format!("list<{}>", inner(t)),
-        TypeDefKind::FixedLengthList(t, n) => format!("list<{}, {n}>", inner(t)),
-        TypeDefKind::Map(k, v) => format!("map<{}, {}>", inner(k), inner(v)),
-        TypeDefKind::Option(t) => format!("option<{}>", inner(t)),
-        TypeDefKind::Result(r) => match (&r.ok, &r.err) {
-            (None, None) => "result".into(),
-            (ok, None) => format!("result<{}>", optional(ok)),
-            (ok, err) => format!("result<{}, {}>", optional(ok), optional(err)),
-        },
-        TypeDefKind::Tuple(t) => {
-            let items: Vec<String> = t.types.iter().map(inner).collect();
-            format!("tuple<{}>", items.join(", "))
-        }
-        TypeDefKind::Handle(wit_parser::Handle::Own(r)) => inner(&Type::Id(*r)),
-        TypeDefKind::Handle(wit_parser::Handle::Borrow(r)) => {
-            format!("borrow<{}>", inner(&Type::Id(*r)))
-        }
-        TypeDefKind::Future(t) => match t {
-            Some(t) => format!("future<{}>", inner(t)),
-            None => "future".into(),
-        },
-        TypeDefKind::Stream(t) => match t {
-            Some(t) => format!("stream<{}>", inner(t)),
-            None => "stream".into(),
-        },
-        TypeDefKind::Type(t) => inner(t),
-        other => other.as_str().to_string(),
-    }
+    crate::wit::type_text(&world.resolve, ty, &|_| None)
 }
