@@ -234,6 +234,7 @@ fn language_figures(
     let on_demand = mean_of(20, || cached_host.instantiate(&loaded, &settings).map(drop))?;
     let pooling_host = Host::with_options(&HostOptions {
         pooling: true,
+        compiler: witness_host::Compiler::default(),
         ..options.clone()
     })?;
     let pooled_loaded = pooling_host.load(first)?;

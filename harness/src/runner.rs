@@ -508,7 +508,14 @@ impl Session {
     pub(crate) fn host_ref(&self) -> Result<&Host, TrialError> {
         self.host
             .get_or_init(|| {
-                Host::with_options(&HostOptions::cached_in(&self.paths.cache))
+                witness_host::Compiler::from_env(witness_host::Compiler::Cranelift)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|compiler| {
+                        Host::with_options(&HostOptions {
+                            compiler,
+                            ..HostOptions::cached_in(&self.paths.cache)
+                        })
+                    })
                     .map_err(SharedError::from)
             })
             .as_ref()

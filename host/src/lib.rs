@@ -7,6 +7,7 @@
 
 pub mod cache;
 mod call;
+pub mod compiler;
 pub mod config;
 mod deterministic;
 pub mod files;
@@ -38,6 +39,7 @@ use crate::cache::incremental::IncrementalCache;
 pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
 };
+pub use compiler::{COMPILER_VAR, Compiler, UnknownCompiler};
 pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
 pub use output::CallOutput;
 pub use plugin_api::LOG_LEVELS;
@@ -62,6 +64,8 @@ pub struct HostOptions {
     pub incremental_cache: Option<PathBuf>,
     /// Use wasmtime's pooling instance allocator instead of allocating on demand.
     pub pooling: bool,
+    /// The compiler; Winch has no incremental cache, so `incremental_cache` is unused with it.
+    pub compiler: Compiler,
 }
 
 impl HostOptions {
@@ -71,6 +75,7 @@ impl HostOptions {
             compiled_cache: Some(cache_dir.join("compiled")),
             incremental_cache: Some(cache_dir.join("incremental")),
             pooling: false,
+            compiler: Compiler::default(),
         }
     }
 }
@@ -161,9 +166,12 @@ impl Host {
         config.wasm_component_model(true);
         config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
         config.epoch_interruption(true);
+        let compiler = options.compiler.supported();
+        config.strategy(compiler.strategy());
         let incremental = options
             .incremental_cache
             .as_ref()
+            .filter(|_| compiler == Compiler::Cranelift)
             .map(|dir| Arc::new(IncrementalCache::new(dir.clone())));
         if let Some(cache) = &incremental {
             config.enable_incremental_compilation(cache.clone())?;
@@ -182,7 +190,7 @@ impl Host {
         let compiled = options
             .compiled_cache
             .as_ref()
-            .map(|dir| CompiledCache::new(dir.clone(), &engine));
+            .map(|dir| CompiledCache::new(dir.clone(), &engine, compiler));
 
         let mut linker = Linker::new(&engine);
         // Asynchronous WASI: a guest blocked in a `poll` is a pending future, which the time

@@ -33,11 +33,12 @@ pub enum Provenance {
 
 impl CompiledCache {
     /// The cache in `dir` for components of `engine`.
-    pub fn new(dir: PathBuf, engine: &Engine) -> Self {
+    /// The compiler is part of every key: a Cranelift artifact is never loaded as a Winch one.
+    pub fn new(dir: PathBuf, engine: &Engine, compiler: crate::Compiler) -> Self {
         let engine_hash = Sha256Hasher::hex_of(&engine.precompile_compatibility_hash());
         CompiledCache {
             dir,
-            engine_hash: engine_hash[..16].to_string(),
+            engine_hash: format!("{}-{compiler}", &engine_hash[..16]),
         }
     }
 
