@@ -1,10 +1,12 @@
 //! `witness bench`: measures, in one run, what the caches and the host buy. Figures are
 //! printed, never asserted; compare them as ratios within one run (the machine is shared).
 //!
-//! - the whole matrix cold (empty caches) and warm (nothing changed), and their ratio;
-//! - per language: guest build time, Cranelift compile time (no cache, from the compiled-code
-//!   cache, and the 2nd..Nth component with the incremental cache warmed by the 1st),
-//!   instantiation (on-demand and pooling allocator) and the cost of one dynamic call;
+//! - the whole matrix cold (empty caches) and warm (nothing changed), and their ratio, under
+//!   Cranelift and under Winch;
+//! - per language: guest build time, compile time with no cache under both compilers,
+//!   Cranelift's from the compiled-code cache and for the 2nd..Nth component with the
+//!   incremental cache warmed by the 1st, instantiation (on-demand and pooling allocator) and
+//!   the cost of one dynamic call under both compilers;
 //! - the same calls through `wasmtime run --invoke`, one process per call, where the wasmtime
 //!   CLI is installed.
 
@@ -20,7 +22,7 @@ use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
 use witness_harness::report;
 use witness_harness::runner::{RunOptions, Session};
-use witness_host::{Host, HostOptions, InstanceSettings, parse_call};
+use witness_host::{Compiler, Host, HostOptions, InstanceSettings, parse_call};
 
 /// The fixture whose calls are timed; it exists in every language.
 const CALL_FIXTURE: &str = "hello-plugin";
@@ -40,52 +42,62 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
     )
     .ok();
 
-    // 1. The matrix, cold then warm, against a fresh cache directory beside the artifacts (on
-    // their file system, as the real cache is, so artifacts are hard links to it).
+    // 1. The matrix, cold then warm, under each compiler, each against a fresh cache directory
+    // beside the artifacts (on their file system, as the real cache is, so artifacts are hard
+    // links to it).
     std::fs::create_dir_all(&paths.out)
         .with_context(|| format!("failed to create {}", paths.out.display()))?;
-    let scratch =
-        tempfile::tempdir_in(&paths.out).context("failed to create a scratch cache directory")?;
-    let cold_paths = paths.clone().with_cache(scratch.path().to_path_buf());
-    let cold = Session::new(cold_paths.clone(), options.clone());
-    let trials = cold.trials()?;
-    let start = Instant::now();
-    let cold_results = cold.run_all(&trials);
-    let cold_time = start.elapsed();
-    let (_, failed, _) = report::counts(&cold_results);
-    if failed > 0 {
-        bail!(
-            "the cold run failed, so its figures mean nothing:\n{}",
-            report::matrix(&cold_results)
-        );
+    let mut trials = Vec::new();
+    let mut cold_builds = Vec::new();
+    for compiler in Compiler::ALL {
+        let scratch = tempfile::tempdir_in(&paths.out)
+            .context("failed to create a scratch cache directory")?;
+        let cold_paths = paths.clone().with_cache(scratch.path().to_path_buf());
+        let options = RunOptions {
+            compiler,
+            ..options.clone()
+        };
+        let cold = Session::new(cold_paths.clone(), options.clone());
+        trials = cold.trials()?;
+        let start = Instant::now();
+        let cold_results = cold.run_all(&trials);
+        let cold_time = start.elapsed();
+        let (_, failed, _) = report::counts(&cold_results);
+        if failed > 0 {
+            bail!(
+                "the cold run under {compiler} failed, so its figures mean nothing:\n{}",
+                report::matrix(&cold_results)
+            );
+        }
+        let warm = Session::new(cold_paths, options);
+        let start = Instant::now();
+        warm.run_all(&warm.trials()?);
+        let warm_time = start.elapsed();
+        writeln!(out, "\nmatrix under {compiler}: {} trials", trials.len()).ok();
+        writeln!(
+            out,
+            "  cold (empty caches)   {:>8.2} s",
+            cold_time.as_secs_f64()
+        )
+        .ok();
+        writeln!(
+            out,
+            "  warm (nothing changed){:>8.2} s   = {:.1} % of cold",
+            warm_time.as_secs_f64(),
+            100.0 * warm_time.as_secs_f64() / cold_time.as_secs_f64()
+        )
+        .ok();
+        let build_sum: Duration = cold.build_times().iter().map(|(_, _, d)| *d).sum();
+        writeln!(
+            out,
+            "  guest builds: {:.1} s in all, {:.1} s per core; cold run / that = {:.2}",
+            build_sum.as_secs_f64(),
+            build_sum.as_secs_f64() / cores as f64,
+            cold_time.as_secs_f64() / (build_sum.as_secs_f64() / cores as f64)
+        )
+        .ok();
+        cold_builds = cold.build_times();
     }
-    let warm = Session::new(cold_paths, options.clone());
-    let start = Instant::now();
-    warm.run_all(&warm.trials()?);
-    let warm_time = start.elapsed();
-    writeln!(out, "\nmatrix: {} trials", trials.len()).ok();
-    writeln!(
-        out,
-        "  cold (empty caches)   {:>8.2} s",
-        cold_time.as_secs_f64()
-    )
-    .ok();
-    writeln!(
-        out,
-        "  warm (nothing changed){:>8.2} s   = {:.1} % of cold",
-        warm_time.as_secs_f64(),
-        100.0 * warm_time.as_secs_f64() / cold_time.as_secs_f64()
-    )
-    .ok();
-    let build_sum: Duration = cold.build_times().iter().map(|(_, _, d)| *d).sum();
-    writeln!(
-        out,
-        "  guest builds: {:.1} s in all, {:.1} s per core; cold run / that = {:.2}",
-        build_sum.as_secs_f64(),
-        build_sum.as_secs_f64() / cores as f64,
-        cold_time.as_secs_f64() / (build_sum.as_secs_f64() / cores as f64)
-    )
-    .ok();
 
     // 2. Per language.
     writeln!(
@@ -98,8 +110,7 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
         .filter(|l| options.languages.as_ref().is_none_or(|w| w.contains(l)))
         .collect();
     for language in languages {
-        let builds: Vec<Duration> = cold
-            .build_times()
+        let builds: Vec<Duration> = cold_builds
             .iter()
             .filter(|(_, l, _)| *l == language)
             .map(|(_, _, d)| *d)
@@ -162,15 +173,25 @@ fn language_figures(
         return Ok(());
     };
 
-    // Compile with no cache at all.
-    let plain = Host::new()?;
+    // Compile with no cache at all, under each compiler.
     let bytes =
         std::fs::read(first).with_context(|| format!("failed to read {}", first.display()))?;
-    let (_, cold) = timed(|| Component::new(plain.engine(), &bytes))?;
+    let mut no_cache = Vec::new();
+    for compiler in Compiler::ALL {
+        let plain = Host::with_options(&HostOptions {
+            compiler,
+            ..HostOptions::default()
+        })?;
+        let (_, took) = timed(|| Component::new(plain.engine(), &bytes))?;
+        no_cache.push(took);
+    }
+    let cold = no_cache[0];
     writeln!(
         out,
-        "    compile, no cache       {}   ({:.1} MB)",
-        secs(cold),
+        "    compile, no cache       cranelift {}, winch {} = {:.1}x faster   ({:.1} MB)",
+        secs(no_cache[0]),
+        secs(no_cache[1]),
+        no_cache[0].as_secs_f64() / no_cache[1].as_secs_f64(),
         bytes.len() as f64 / 1e6
     )
     .ok();
@@ -234,7 +255,6 @@ fn language_figures(
     let on_demand = mean_of(20, || cached_host.instantiate(&loaded, &settings).map(drop))?;
     let pooling_host = Host::with_options(&HostOptions {
         pooling: true,
-        compiler: witness_host::Compiler::default(),
         ..options.clone()
     })?;
     let pooled_loaded = pooling_host.load(first)?;
@@ -251,20 +271,35 @@ fn language_figures(
     )
     .ok();
 
-    // One dynamic call: find the export, type the WAVE arguments, call, lift the result.
+    // One dynamic call under each compiler: find the export, type the WAVE arguments, call,
+    // lift the result.
     let call_fixture = paths.artifact(CALL_FIXTURE, language);
     if call_fixture.is_file() {
-        let loaded = cached_host.load(&call_fixture)?;
-        let mut instance = cached_host.instantiate(&loaded, &settings)?;
-        let call = parse_call(TIMED_CALL)?;
-        instance.call(&call, None)?; // warm up
-        let n = 2000;
-        let start = Instant::now();
-        for _ in 0..n {
-            instance.call(&call, None)?;
+        let mut per_call = Vec::new();
+        for compiler in Compiler::ALL {
+            let host = Host::with_options(&HostOptions {
+                compiler,
+                ..options.clone()
+            })?;
+            let loaded = host.load(&call_fixture)?;
+            let mut instance = host.instantiate(&loaded, &settings)?;
+            let call = parse_call(TIMED_CALL)?;
+            instance.call(&call, None)?; // warm up
+            let n = 2000;
+            let start = Instant::now();
+            for _ in 0..n {
+                instance.call(&call, None)?;
+            }
+            per_call.push(start.elapsed() / n);
         }
-        let per_call = start.elapsed() / n;
-        writeln!(out, "    one call                {}", secs(per_call)).ok();
+        writeln!(
+            out,
+            "    one call                cranelift {}, winch {} = {:.2}x the time",
+            secs(per_call[0]),
+            secs(per_call[1]),
+            per_call[1].as_secs_f64() / per_call[0].as_secs_f64()
+        )
+        .ok();
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use witness_host::{Host, LoadedComponent, NotTheExpectedBytes};
 
 use crate::builder::{GuestBuilder, Placement};
 use crate::compose::{self, Sides};
+use crate::cores::Cores;
 use crate::error::TrialError;
 use crate::fixture::Side;
 use crate::language::Language;
@@ -26,9 +27,10 @@ pub struct BuiltComponent {
     pub loaded: Arc<LoadedComponent>,
 }
 
-/// Builds what `plan` runs (named `trial` in progress lines) and loads it. A build that
-/// fails removes the artifact an earlier build left, so nothing points at a component that
-/// is not this guest's.
+/// Builds what `plan` runs (named `trial` in progress lines) and loads it, holding one of
+/// the machine's [`Cores`] meanwhile (and only meanwhile: the calls run without it). A build
+/// that fails removes the artifact an earlier build left, so nothing points at a component
+/// that is not this guest's.
 pub fn build_and_load(
     builder: &GuestBuilder,
     host: &Host,
@@ -36,6 +38,7 @@ pub fn build_and_load(
     plan: &TrialPlan,
     trial: &str,
 ) -> Result<BuiltComponent, TrialError> {
+    let _core = Cores::of_this_machine().hold();
     let name = &plan.fixture.name;
     let runner = Guest {
         side: Side::Runner,

@@ -14,6 +14,7 @@ pub mod calls;
 pub mod check;
 pub mod component;
 pub mod compose;
+pub mod cores;
 pub mod divergences;
 pub mod error;
 pub mod fixture;

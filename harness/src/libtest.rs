@@ -26,7 +26,10 @@ use crate::runner::{RunOptions, Session, TrialStatus};
 /// Runs the fixtures of the project at `paths` as libtest trials, with options from the
 /// command line (`cargo test -- …`) and the environment ([`RunOptions::from_env`]).
 pub fn main(paths: ProjectPaths) -> ExitCode {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    // More trials than cores: each holds a core only while it builds (`crate::cores`).
+    args.test_threads
+        .get_or_insert_with(crate::cores::trial_threads);
     let options = match RunOptions::from_env() {
         Ok(options) => options,
         Err(err) => {

@@ -19,10 +19,11 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow, bail};
-use witness_host::{Host, HostOptions};
+use witness_host::{Compiler, Host, HostOptions};
 
 use crate::builder::GuestBuilder;
 use crate::check;
+use crate::cores;
 use crate::error::{FailureContext, SharedError, SnapshotError, TrialError, TrialFailure};
 use crate::fixture::{self, Fixture, KnownDivergence};
 use crate::language::{self, Language, Lineup};
@@ -47,7 +48,14 @@ pub struct RunOptions {
     pub properties: PropertySettings,
     /// Where new and changed outcomes go (`INSTA_UPDATE`; nowhere under `CI=true`).
     pub update: UpdatePolicy,
+    /// The compiler of the session's host (`WITNESS_COMPILER`, else [`DEFAULT_COMPILER`]).
+    pub compiler: Compiler,
 }
+
+/// The compiler trials use unless `WITNESS_COMPILER` says otherwise: Winch, which compiles
+/// the JS and Python components several times faster than Cranelift, and a conformance run
+/// makes few calls per compiled component (the README's bench table has the figures).
+pub const DEFAULT_COMPILER: Compiler = Compiler::Winch;
 
 /// How trials were started, for the commands a failure suggests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -119,6 +127,7 @@ impl RunOptions {
             invocation: Invocation::default(),
             properties: PropertySettings::from_env()?,
             update: UpdatePolicy::from_env(ci),
+            compiler: Compiler::from_env(DEFAULT_COMPILER)?,
         })
     }
 }
@@ -133,6 +142,7 @@ impl Default for RunOptions {
             invocation: Invocation::default(),
             properties: PropertySettings::default(),
             update: UpdatePolicy::Pending,
+            compiler: DEFAULT_COMPILER,
         }
     }
 }
@@ -272,11 +282,12 @@ impl Session {
         self.builder.build_times()
     }
 
-    /// Runs `trials` on every core and returns their results in the order given.
+    /// Runs `trials` on [`cores::trial_threads`] threads (each builds holding one of the
+    /// machine's cores) and returns their results in the order given.
     pub fn run_all(&self, trials: &[TrialSpec]) -> Vec<TrialResult> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let results: Mutex<Vec<Option<TrialResult>>> = Mutex::new(vec![None; trials.len()]);
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = cores::trial_threads();
         std::thread::scope(|scope| {
             for _ in 0..workers.min(trials.len()) {
                 scope.spawn(|| {
@@ -508,15 +519,11 @@ impl Session {
     pub(crate) fn host_ref(&self) -> Result<&Host, TrialError> {
         self.host
             .get_or_init(|| {
-                witness_host::Compiler::from_env(witness_host::Compiler::Cranelift)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|compiler| {
-                        Host::with_options(&HostOptions {
-                            compiler,
-                            ..HostOptions::cached_in(&self.paths.cache)
-                        })
-                    })
-                    .map_err(SharedError::from)
+                Host::with_options(&HostOptions {
+                    compiler: self.options.compiler,
+                    ..HostOptions::cached_in(&self.paths.cache)
+                })
+                .map_err(SharedError::from)
             })
             .as_ref()
             .map_err(|e| TrialError::Host {

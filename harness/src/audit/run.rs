@@ -11,7 +11,7 @@ use wasmtime::component::Val;
 use wit_parser::{Resolve, WorldId};
 use witness_host::cache::hash::Fingerprint;
 use witness_host::value::to_wave;
-use witness_host::{Host, HostOptions, LoadedComponent};
+use witness_host::{Compiler, Host, HostOptions, LoadedComponent};
 
 use super::guests::{AuditBodies, Numbers};
 use super::hazard::{self, Cause, Hazard, Probes};
@@ -234,7 +234,12 @@ pub fn audit(
         .map_err(|e| AuditError::Other(anyhow::anyhow!("the audit world witness wrote: {e}")))?;
     let numbers = Numbers::of(&audit_world);
     let builder = GuestBuilder::new(paths, options.required.clone());
-    let host = Host::with_options(&HostOptions::cached_in(&paths.cache))?;
+    let compiler =
+        Compiler::from_env(crate::runner::DEFAULT_COMPILER).map_err(anyhow::Error::from)?;
+    let host = Host::with_options(&HostOptions {
+        compiler,
+        ..HostOptions::cached_in(&paths.cache)
+    })?;
     for &language in &options.languages {
         if let Some(reason) = builder.skip_reason(language) {
             report
