@@ -153,7 +153,7 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
 fn trials_of(trials: &[witness_harness::runner::TrialSpec], language: Language) -> Vec<String> {
     trials
         .iter()
-        .filter(|t| t.language == language)
+        .filter(|t| t.language == language && t.provider.is_none())
         .map(|t| t.fixture.name.clone())
         .collect()
 }
