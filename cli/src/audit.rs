@@ -62,6 +62,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, AuditError> {
         languages,
         required: env.required,
         settings: env.properties,
+        compiler: env.compiler,
     };
     let paths = ProjectPaths::discover();
     let mut audited: Vec<(AuditedWit, AuditReport)> = Vec::new();

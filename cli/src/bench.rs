@@ -49,7 +49,7 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
         .with_context(|| format!("failed to create {}", paths.out.display()))?;
     let mut trials = Vec::new();
     let mut cold_builds = Vec::new();
-    for compiler in Compiler::ALL {
+    for compiler in Compiler::ALL.map(Compiler::supported) {
         let scratch = tempfile::tempdir_in(&paths.out)
             .context("failed to create a scratch cache directory")?;
         let cold_paths = paths.clone().with_cache(scratch.path().to_path_buf());
@@ -177,7 +177,7 @@ fn language_figures(
     let bytes =
         std::fs::read(first).with_context(|| format!("failed to read {}", first.display()))?;
     let mut no_cache = Vec::new();
-    for compiler in Compiler::ALL {
+    for compiler in Compiler::ALL.map(Compiler::supported) {
         let plain = Host::with_options(&HostOptions {
             compiler,
             ..HostOptions::default()
@@ -276,7 +276,7 @@ fn language_figures(
     let call_fixture = paths.artifact(CALL_FIXTURE, language);
     if call_fixture.is_file() {
         let mut per_call = Vec::new();
-        for compiler in Compiler::ALL {
+        for compiler in Compiler::ALL.map(Compiler::supported) {
             let host = Host::with_options(&HostOptions {
                 compiler,
                 ..options.clone()

@@ -594,7 +594,12 @@ fn call_once(
     fixture: Option<&Path>,
 ) -> Result<ExitCode> {
     let call = parse_call(call)?;
-    let host = Host::with_options(&HostOptions::cached_in(&call_cache()))?;
+    // The trials' compiler, so a call a failed trial suggests runs the code that trial ran.
+    let compiler = witness_host::Compiler::from_env(witness_harness::runner::DEFAULT_COMPILER)?;
+    let host = Host::with_options(&HostOptions {
+        compiler,
+        ..HostOptions::cached_in(&call_cache())
+    })?;
     let loaded = host.load(component)?;
     // A granted directory is copied here, as for a trial; it lives until the call ends.
     let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;

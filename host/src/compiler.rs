@@ -43,7 +43,10 @@ impl Compiler {
         match std::env::var(COMPILER_VAR) {
             Ok(value) if value.trim().is_empty() => Ok(default),
             Ok(value) => value.parse(),
-            Err(_) => Ok(default),
+            Err(std::env::VarError::NotPresent) => Ok(default),
+            Err(std::env::VarError::NotUnicode(value)) => Err(UnknownCompiler {
+                value: value.to_string_lossy().into_owned(),
+            }),
         }
     }
 

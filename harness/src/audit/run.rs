@@ -60,6 +60,8 @@ pub struct AuditOptions {
     pub required: Vec<Language>,
     /// The seed and case count of the values (`WITNESS_SEED`, `WITNESS_CASES`).
     pub settings: PropertySettings,
+    /// The compiler of the audit's host (`WITNESS_COMPILER`).
+    pub compiler: Compiler,
 }
 
 /// The WIT of an audit: a resolve and the worlds of it to audit.
@@ -234,10 +236,8 @@ pub fn audit(
         .map_err(|e| AuditError::Other(anyhow::anyhow!("the audit world witness wrote: {e}")))?;
     let numbers = Numbers::of(&audit_world);
     let builder = GuestBuilder::new(paths, options.required.clone());
-    let compiler =
-        Compiler::from_env(crate::runner::DEFAULT_COMPILER).map_err(anyhow::Error::from)?;
     let host = Host::with_options(&HostOptions {
-        compiler,
+        compiler: options.compiler,
         ..HostOptions::cached_in(&paths.cache)
     })?;
     for &language in &options.languages {

@@ -1,4 +1,4 @@
-//! Precompiled components: Cranelift's output for a component, stored with
+//! Precompiled components: the compiler's output (Cranelift's or Winch's) for a component, stored with
 //! `Engine::precompile_component` and loaded with `Component::deserialize_file`, keyed by the
 //! component's SHA-256 and the engine's `precompile_compatibility_hash` so that an artifact of
 //! another wasmtime version or engine configuration is never looked up. Each entry carries
