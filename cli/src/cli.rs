@@ -191,6 +191,9 @@ pub enum CliCommand {
     /// Measure cold and warm runs of the matrix, compile, instantiate and call times, and
     /// print the figures.
     Bench {
+        /// Only these fixtures in the matrix (all when none is named); the per-language
+        /// figures use hello-plugin, so name it too.
+        fixtures: Vec<String>,
         /// Only these languages, comma-separated.
         #[arg(long, value_delimiter = ',', value_parser = language_parser())]
         lang: Vec<Language>,
@@ -364,11 +367,12 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             world,
             root,
         } => new_fixture(NewFixture { name, wit, world }, root),
-        CliCommand::Bench { lang } => {
+        CliCommand::Bench { fixtures, lang } => {
             let mut options = RunOptions::from_env()?;
             if !lang.is_empty() {
                 options.languages = Some(lang);
             }
+            options.fixtures = fixtures;
             print!(
                 "{}",
                 crate::bench::run(&ProjectPaths::discover(), &options)?
