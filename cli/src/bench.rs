@@ -35,7 +35,7 @@ const CLI_CALL: &str = r#"greeting("Ben")"#;
 /// Runs the benchmark over the project at `paths` and returns the printed report.
 pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
     let mut out = String::new();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = witness_harness::cores::count();
     writeln!(
         out,
         "witness bench: {cores} cores, one run; compare figures as ratios"
@@ -49,7 +49,7 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
         .with_context(|| format!("failed to create {}", paths.out.display()))?;
     let mut trials = Vec::new();
     let mut cold_builds = Vec::new();
-    for compiler in Compiler::ALL.map(Compiler::supported) {
+    for compiler in compilers() {
         let scratch = tempfile::tempdir_in(&paths.out)
             .context("failed to create a scratch cache directory")?;
         let cold_paths = paths.clone().with_cache(scratch.path().to_path_buf());
@@ -150,6 +150,13 @@ pub fn run(paths: &ProjectPaths, options: &RunOptions) -> Result<String> {
     Ok(out)
 }
 
+/// The compilers compared, as they run on this machine (Winch is Cranelift off x86-64).
+fn compilers() -> [Compiler; 2] {
+    Compiler::ALL.map(Compiler::supported)
+}
+
+/// The fixtures of `trials` with a guest of `language` alone (a composition's runner cannot
+/// be instantiated without its provider).
 fn trials_of(trials: &[witness_harness::runner::TrialSpec], language: Language) -> Vec<String> {
     trials
         .iter()
@@ -177,7 +184,7 @@ fn language_figures(
     let bytes =
         std::fs::read(first).with_context(|| format!("failed to read {}", first.display()))?;
     let mut no_cache = Vec::new();
-    for compiler in Compiler::ALL.map(Compiler::supported) {
+    for compiler in compilers() {
         let plain = Host::with_options(&HostOptions {
             compiler,
             ..HostOptions::default()
@@ -188,8 +195,10 @@ fn language_figures(
     let cold = no_cache[0];
     writeln!(
         out,
-        "    compile, no cache       cranelift {}, winch {} = {:.1}x faster   ({:.1} MB)",
+        "    compile, no cache       {} {}, {} {} = {:.1}x faster   ({:.1} MB)",
+        compilers()[0],
         secs(no_cache[0]),
+        compilers()[1],
         secs(no_cache[1]),
         no_cache[0].as_secs_f64() / no_cache[1].as_secs_f64(),
         bytes.len() as f64 / 1e6
@@ -276,7 +285,7 @@ fn language_figures(
     let call_fixture = paths.artifact(CALL_FIXTURE, language);
     if call_fixture.is_file() {
         let mut per_call = Vec::new();
-        for compiler in Compiler::ALL.map(Compiler::supported) {
+        for compiler in compilers() {
             let host = Host::with_options(&HostOptions {
                 compiler,
                 ..options.clone()
@@ -294,8 +303,10 @@ fn language_figures(
         }
         writeln!(
             out,
-            "    one call                cranelift {}, winch {} = {:.2}x the time",
+            "    one call                {} {}, {} {} = {:.2}x the time",
+            compilers()[0],
             secs(per_call[0]),
+            compilers()[1],
             secs(per_call[1]),
             per_call[1].as_secs_f64() / per_call[0].as_secs_f64()
         )

@@ -56,8 +56,8 @@ impl Cores {
         CoreHeld { cores: self }
     }
 
-    /// How many cores are free now.
-    pub fn free(&self) -> usize {
+    #[cfg(test)]
+    fn free(&self) -> usize {
         *self.free.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

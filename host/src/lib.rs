@@ -158,8 +158,8 @@ impl Host {
         Self::with_options(&HostOptions::default())
     }
 
-    /// Creates the engine (the compiler of `options`, component model, detailed backtraces) and a linker that
-    /// provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
+    /// Creates the engine (the compiler of `options`, component model, detailed backtraces)
+    /// and a linker that provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
     /// `witness:plugin/host` imports.
     pub fn with_options(options: &HostOptions) -> Result<Self> {
         let mut config = Config::new();

@@ -1,8 +1,9 @@
-//! Precompiled components: the compiler's output (Cranelift's or Winch's) for a component, stored with
-//! `Engine::precompile_component` and loaded with `Component::deserialize_file`, keyed by the
-//! component's SHA-256 and the engine's `precompile_compatibility_hash` so that an artifact of
-//! another wasmtime version or engine configuration is never looked up. Each entry carries
-//! its own BLAKE3 checksum, checked on every load, because deserializing trusts its input.
+//! Precompiled components: the compiler's output (Cranelift's or Winch's) for a component,
+//! stored with `Engine::precompile_component` and loaded with `Component::deserialize_file`,
+//! keyed by the component's SHA-256, the engine's `precompile_compatibility_hash` and the
+//! compiler's name so that an artifact of another wasmtime version, engine configuration or
+//! compiler is never looked up. Each entry carries its own BLAKE3 checksum, checked on every
+//! load, because deserializing trusts its input.
 #![allow(unsafe_code)]
 
 use std::path::PathBuf;
