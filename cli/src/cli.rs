@@ -543,7 +543,14 @@ fn run_matrix(
     reports: &[(Format, PathBuf)],
     fixtures: Vec<String>,
 ) -> Result<ExitCode> {
-    let mut options = RunOptions::from_env()?;
+    // A bad WITNESS_* variable is bad input, not a failed trial: exit status 2, nothing run.
+    let mut options = match RunOptions::from_env() {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("witness: {err:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     if !lang.is_empty() {
         options.languages = Some(lang);
     }

@@ -1,0 +1,38 @@
+//! A `WITNESS_*` variable holding a value witness cannot use is bad input: `witness run`
+//! exits with status 2, names the variable and the values allowed, prints nothing on stdout,
+//! runs nothing and writes no report.
+
+mod common;
+
+use common::Cli;
+
+#[test]
+fn a_bad_witness_variable_is_exit_status_2_and_runs_nothing() {
+    let cli = Cli::new();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(project.path().join("fixtures")).unwrap();
+    let report = project.path().join("report.xml");
+    for (variable, value, says) in [
+        (
+            "WITNESS_COMPILER",
+            "bogus",
+            "the values allowed are `cranelift` and `winch`",
+        ),
+        ("WITNESS_LANGS", "go", "WITNESS_LANGS=go"),
+    ] {
+        let out = cli
+            .witness()
+            .current_dir(project.path())
+            .env(variable, value)
+            .args(["run", "--format", "json", "--report"])
+            .arg(format!("junit={}", report.display()))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{variable}={value}: {out:?}");
+        assert!(stderr.contains(says), "{variable}={value}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(out.stdout.is_empty(), "{variable}={value}: {out:?}");
+        assert!(!report.exists(), "{variable}={value} wrote a report");
+    }
+}
