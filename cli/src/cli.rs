@@ -264,9 +264,31 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("witness: {err:#}");
-            ExitCode::FAILURE
+            // Bad input is exit status 2, whichever command met it; anything else is 1.
+            match err.downcast_ref::<BadEnvironment>() {
+                Some(_) => ExitCode::from(2),
+                None => ExitCode::FAILURE,
+            }
         }
     }
+}
+
+/// A `WITNESS_*` variable holding a value witness cannot use: bad input, exit status 2,
+/// before anything runs.
+#[derive(Debug)]
+struct BadEnvironment(anyhow::Error);
+
+impl std::fmt::Display for BadEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for BadEnvironment {}
+
+/// The run options the `WITNESS_*` variables give, or [`BadEnvironment`].
+fn env_options() -> Result<RunOptions> {
+    RunOptions::from_env().map_err(|e| BadEnvironment(e).into())
 }
 
 /// The plugin directory named by `--plugin-dir` in `args`, read before clap parses them
@@ -368,7 +390,7 @@ fn execute(cli: Cli, store: &PluginStore) -> Result<ExitCode> {
             root,
         } => new_fixture(NewFixture { name, wit, world }, root),
         CliCommand::Bench { fixtures, lang } => {
-            let mut options = RunOptions::from_env()?;
+            let mut options = env_options()?;
             if !lang.is_empty() {
                 options.languages = Some(lang);
             }
@@ -543,20 +565,14 @@ fn run_matrix(
     reports: &[(Format, PathBuf)],
     fixtures: Vec<String>,
 ) -> Result<ExitCode> {
-    // A bad WITNESS_* variable is bad input, not a failed trial: exit status 2, nothing run.
-    let mut options = match RunOptions::from_env() {
-        Ok(options) => options,
-        Err(err) => {
-            eprintln!("witness: {err:#}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let mut options = env_options()?;
     if !lang.is_empty() {
         options.languages = Some(lang);
     }
     options.fixtures = fixtures;
     options.invocation = Invocation::Witness;
-    if Channel::from_env().map_err(anyhow::Error::msg)? == Channel::Latest {
+    let channel = Channel::from_env().map_err(|e| BadEnvironment(anyhow::Error::msg(e)))?;
+    if channel == Channel::Latest {
         eprintln!("witness: building with the newest toolchains (WITNESS_TOOLCHAINS=latest)");
     }
     let session = Session::new(project_paths(root)?, options);
@@ -606,7 +622,8 @@ fn call_once(
 ) -> Result<ExitCode> {
     let call = parse_call(call)?;
     // The trials' compiler, so a call a failed trial suggests runs the code that trial ran.
-    let compiler = witness_host::Compiler::from_env(witness_harness::runner::DEFAULT_COMPILER)?;
+    let compiler = witness_host::Compiler::from_env(witness_harness::runner::DEFAULT_COMPILER)
+        .map_err(|e| BadEnvironment(e.into()))?;
     let host = Host::with_options(&HostOptions {
         compiler,
         ..HostOptions::cached_in(&call_cache())

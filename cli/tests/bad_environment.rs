@@ -1,6 +1,6 @@
 //! A `WITNESS_*` variable holding a value witness cannot use is bad input: `witness run`
 //! exits with status 2, names the variable and the values allowed, prints nothing on stdout,
-//! runs nothing and writes no report.
+//! runs nothing and writes no report; `witness call` and `witness bench` exit with 2 too.
 
 mod common;
 
@@ -19,6 +19,7 @@ fn a_bad_witness_variable_is_exit_status_2_and_runs_nothing() {
             "the values allowed are `cranelift` and `winch`",
         ),
         ("WITNESS_LANGS", "go", "WITNESS_LANGS=go"),
+        ("WITNESS_TOOLCHAINS", "newest", "WITNESS_TOOLCHAINS"),
     ] {
         let out = cli
             .witness()
@@ -34,5 +35,30 @@ fn a_bad_witness_variable_is_exit_status_2_and_runs_nothing() {
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(out.stdout.is_empty(), "{variable}={value}: {out:?}");
         assert!(!report.exists(), "{variable}={value} wrote a report");
+    }
+}
+
+#[test]
+fn call_and_bench_refuse_a_bad_witness_variable_with_exit_status_2() {
+    let cli = Cli::new();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(project.path().join("fixtures")).unwrap();
+    let component = project.path().join("missing.wasm");
+    let commands: [Vec<std::ffi::OsString>; 2] = [
+        vec!["call".into(), component.into_os_string(), "f()".into()],
+        vec!["bench".into(), "no-such-fixture".into()],
+    ];
+    for args in commands {
+        let out = cli
+            .witness()
+            .current_dir(project.path())
+            .env("WITNESS_COMPILER", "bogus")
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(stderr.contains("WITNESS_COMPILER"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
