@@ -325,6 +325,21 @@ pub enum TrialError {
         /// The fixture.toml that lists it.
         fixture_file: PathBuf,
     },
+    /// A language listed under `[unsupported]` built its guest: the toolchain can build the
+    /// fixture now, and the entry should go.
+    #[error(
+        "{language} built this fixture's guest, which [unsupported] in {} says it cannot \
+         ({reason}): remove `{language}` from [unsupported] so the trial runs",
+        fixture_file.display()
+    )]
+    UnsupportedBuilds {
+        /// The language listed.
+        language: crate::language::Language,
+        /// The reason the entry gives.
+        reason: String,
+        /// The fixture.toml that lists it.
+        fixture_file: PathBuf,
+    },
     /// A `[[roundtrip]]` got back something other than its argument.
     #[error(transparent)]
     RoundtripFailed(Box<RoundtripFailed>),
@@ -361,6 +376,7 @@ impl TrialError {
             TrialError::Snapshot(SnapshotError::NoSharedSnapshot { .. }) => "no-shared-snapshot",
             TrialError::Snapshot(SnapshotError::Unwritable { .. }) => "io",
             TrialError::KnownDivergenceGone { .. } => "known-divergence-gone",
+            TrialError::UnsupportedBuilds { .. } => "unsupported-builds",
             TrialError::RoundtripFailed(_) => "roundtrip-failed",
             TrialError::AgreeDiffers(_) => "agree-differs",
             TrialError::Panicked(_) => "panicked",

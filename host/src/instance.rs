@@ -19,7 +19,7 @@ use anyhow::Result;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{Component, Func, Instance, InstancePre, ResourceAny, Type, Val};
 use wasmtime::error::Context as _;
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{AsContextMut, Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::EPOCH_TICK;
@@ -28,6 +28,7 @@ use super::deterministic;
 use super::output::{CallOutput, CapturedOutput};
 use super::scripted::Script;
 use super::state::{HostState, InstanceSettings, Limits};
+use super::transmit::{self, TransmitError, Transmitted};
 
 /// A component instance ready for calls. Calls run in order and share the instance's state.
 pub struct PluginInstance {
@@ -125,6 +126,19 @@ pub struct CallRecord {
     pub host_calls: Vec<String>,
     /// The function's result type, for reading an expected value.
     pub result_type: Option<Type>,
+    /// What a `stream` or `future` result held, read by the host after the call returned.
+    pub transmitted: Option<Transmitted>,
+}
+
+/// One call of a group that runs at once on an instance (see [`PluginInstance::call_group`]).
+#[derive(Debug, Clone)]
+pub struct GroupCall {
+    /// The exported function's name, as [`PluginInstance::call_values`] takes it.
+    pub name: String,
+    /// The exported interface it is in, if any.
+    pub interface: Option<String>,
+    /// Its arguments, typed against its parameters.
+    pub args: Vec<Val>,
 }
 
 impl PluginInstance {
@@ -275,6 +289,7 @@ impl PluginInstance {
             stderr: self.stderr.take_new(),
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: None,
+            transmitted: None,
         }
     }
 
@@ -309,11 +324,56 @@ impl PluginInstance {
         args: &[Val],
     ) -> Result<CallRecord, CallError> {
         let (func, ty) = self.lookup(name, interface)?;
-        let record = self.call_func(func, &ty, args);
+        if ty.results().next().is_some_and(|result| transmits(&result)) {
+            // A stream or future result is read within the call's concurrent run.
+            let group = [GroupCall {
+                name: name.to_string(),
+                interface: interface.map(str::to_string),
+                args: args.to_vec(),
+            }];
+            let mut records = self.call_group(&group)?;
+            return records
+                .pop()
+                .ok_or_else(|| CallError::no_such_function(name, interface, Vec::new()));
+        }
+        let args = self.materialize(name, &ty, args)?;
+        let record = self.call_func(func, &ty, &args);
         match self.store.data_mut().script.take_exhausted() {
             Some(message) => Err(CallError::NoAnswerLeft(message)),
             None => Ok(record),
         }
+    }
+
+    /// `args` with each stream and future argument made: a `stream<T>` argument arrives as
+    /// the list of its items and a `future<T>` as `some` of its value (see
+    /// [`ParsedCall::arguments`]), and becomes a stream or future the host writes.
+    fn materialize(
+        &mut self,
+        name: &str,
+        ty: &ComponentFunc,
+        args: &[Val],
+    ) -> Result<Vec<Val>, CallError> {
+        let mut made = Vec::with_capacity(args.len());
+        for ((param, param_ty), arg) in ty.params().zip(args) {
+            let store = self.store.as_context_mut();
+            let value = match (&param_ty, arg) {
+                (Type::Stream(stream), Val::List(items)) => match stream.ty() {
+                    Some(payload) => transmit::new_stream(store, &payload, items),
+                    None => Err(TransmitError::Payload("stream (of nothing)".into())),
+                },
+                (Type::Future(future), Val::Option(Some(value))) => match future.ty() {
+                    Some(payload) => transmit::new_future(store, &payload, value),
+                    None => Err(TransmitError::Payload("future (of nothing)".into())),
+                },
+                _ => Ok(arg.clone()),
+            };
+            made.push(value.map_err(|e| CallError::Transmit {
+                function: name.to_string(),
+                param: param.to_string(),
+                message: e.to_string(),
+            })?);
+        }
+        Ok(made)
     }
 
     /// The type of the exported function `name` (in `interface`, if given).
@@ -323,6 +383,120 @@ impl PluginInstance {
         interface: Option<&str>,
     ) -> Result<ComponentFunc, CallError> {
         self.lookup(name, interface).map(|(_, ty)| ty)
+    }
+
+    /// Runs `calls` at once on this instance (each an `async func`, or any export: the
+    /// component model lets an instance take a call while another waits), and returns one
+    /// record per call, in the order given. The group shares the time limit; what the group
+    /// wrote to stdout and stderr and the host calls it made are on its last record, the host
+    /// calls sorted, since their interleaving is the guest scheduler's. When a call traps,
+    /// the instance is dead: the calls that had not returned end with the same trap.
+    pub fn call_group(&mut self, calls: &[GroupCall]) -> Result<Vec<CallRecord>, CallError> {
+        let mut funcs = Vec::with_capacity(calls.len());
+        let mut arguments = Vec::with_capacity(calls.len());
+        for call in calls {
+            let (func, ty) = self.lookup(&call.name, call.interface.as_deref())?;
+            arguments.push(self.materialize(&call.name, &ty, &call.args)?);
+            funcs.push((func, ty));
+        }
+        let limit = self.limits.time;
+        let most_items = self.limits.output;
+        self.store.set_epoch_deadline(epoch_ticks(limit));
+        let finished: Vec<std::sync::Mutex<Option<Finished>>> =
+            calls.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let running = self.store.run_concurrent(async |accessor| {
+            let each = funcs.iter().zip(&arguments).zip(&finished).map(
+                |(((func, ty), args), slot)| async move {
+                    let mut results = vec![Val::Bool(false); ty.results().len()];
+                    let called = func.call_concurrent(accessor, args, &mut results).await;
+                    let done = match called {
+                        Ok(()) => {
+                            let value = results.pop();
+                            let transmitted = match (&value, ty.results().next()) {
+                                (Some(value), Some(result_ty)) => {
+                                    transmit_result(accessor, value, &result_ty, most_items).await
+                                }
+                                _ => Ok(None),
+                            };
+                            Finished::Returned(value, transmitted)
+                        }
+                        Err(error) => Finished::Failed(error),
+                    };
+                    *slot
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(done);
+                },
+            );
+            futures::future::join_all(each).await;
+        });
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, running).await });
+        let group_trap = match ended {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(CallOutcome::Trapped {
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                detail: format!("{err:?}"),
+            }),
+            Err(_) => Some(CallOutcome::Trapped {
+                kind: TrapKind::TimeLimit(limit),
+                detail: format!(
+                    "the calls were still running after {} and were cancelled",
+                    humantime::format_duration(limit)
+                ),
+            }),
+        };
+        let mut records = Vec::with_capacity(calls.len());
+        for ((_, ty), slot) in funcs.iter().zip(finished) {
+            let finished = slot
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (outcome, transmitted) = match finished {
+                Some(Finished::Returned(value, Ok(transmitted))) => {
+                    (CallOutcome::Returned(value), transmitted)
+                }
+                Some(Finished::Returned(_, Err(error))) => (
+                    CallOutcome::Trapped {
+                        kind: TrapKind::HostError(error.to_string()),
+                        detail: error.to_string(),
+                    },
+                    None,
+                ),
+                Some(Finished::Failed(err)) => (
+                    CallOutcome::Trapped {
+                        kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                        detail: format!("{err:?}"),
+                    },
+                    None,
+                ),
+                None => (
+                    group_trap.clone().unwrap_or_else(|| CallOutcome::Trapped {
+                        kind: TrapKind::HostError("the call never returned".into()),
+                        detail: "the group ended before this call returned".into(),
+                    }),
+                    None,
+                ),
+            };
+            records.push(CallRecord {
+                outcome,
+                stdout: CallOutput::default(),
+                stderr: CallOutput::default(),
+                host_calls: Vec::new(),
+                result_type: ty.results().next(),
+                transmitted,
+            });
+        }
+        if let Some(last) = records.last_mut() {
+            last.stdout = self.stdout.take_new();
+            last.stderr = self.stderr.take_new();
+            let mut host_calls = self.store.data_mut().take_host_calls();
+            host_calls.sort();
+            last.host_calls = host_calls;
+        }
+        match self.store.data_mut().script.take_exhausted() {
+            Some(message) => Err(CallError::NoAnswerLeft(message)),
+            None => Ok(records),
+        }
     }
 
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
@@ -356,6 +530,7 @@ impl PluginInstance {
             stderr: self.stderr.take_new(),
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: ty.results().next(),
+            transmitted: None,
         }
     }
 
@@ -430,6 +605,44 @@ impl PluginInstance {
             .filter(|(_, item)| keep(item))
             .map(|(name, _)| name)
             .collect()
+    }
+}
+
+/// How a call of a group ended, as far as it got.
+enum Finished {
+    /// It returned this value; reading a stream or future in it went as the second says.
+    Returned(Option<Val>, Result<Option<Transmitted>, TransmitError>),
+    /// It trapped, or a host function it called failed.
+    Failed(wasmtime::Error),
+}
+
+/// Whether a result of type `ty` is a stream or future the host reads.
+fn transmits(ty: &Type) -> bool {
+    matches!(ty, Type::Stream(_) | Type::Future(_))
+}
+
+/// Reads the stream or future `value` (of type `ty`) holds, if it is one.
+async fn transmit_result(
+    accessor: &wasmtime::component::Accessor<HostState>,
+    value: &Val,
+    ty: &Type,
+    most_items: usize,
+) -> Result<Option<Transmitted>, TransmitError> {
+    match (value, ty) {
+        (Val::Stream(stream), Type::Stream(stream_ty)) => {
+            let Some(payload) = stream_ty.ty() else {
+                return Err(TransmitError::Payload("stream (of nothing)".into()));
+            };
+            transmit::read_stream(accessor, stream.clone(), &payload, most_items)
+                .await
+                .map(Some)
+        }
+        (Val::Future(future), Type::Future(future_ty)) => {
+            transmit::read_future(accessor, future.clone(), future_ty.ty().as_ref())
+                .await
+                .map(Some)
+        }
+        _ => Ok(None),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The plugin host: one wasmtime [`Engine`] per process, one [`Linker`] with WASI preview 2
+//! The plugin host: one wasmtime [`Engine`] per process, one [`Linker`] with WASI 0.2 and 0.3
 //! and the plugin API's host imports, and a fresh [`Store`](wasmtime::Store) per instance.
 //!
 //! Loading ([`Host::load`]), instantiating ([`Host::instantiate`]) and calling
@@ -20,6 +20,7 @@ mod state;
 pub mod terminal;
 #[cfg(test)]
 mod test_support;
+pub mod transmit;
 pub mod value;
 mod value_text;
 
@@ -40,7 +41,7 @@ pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
 };
 pub use compiler::{COMPILER_VAR, Compiler, UnknownCompiler};
-pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
+pub use instance::{CallOutcome, CallRecord, GroupCall, PluginInstance, TrapKind};
 pub use output::CallOutput;
 pub use plugin_api::LOG_LEVELS;
 pub use plugin_api::compat::{IncompatiblePlugin, PluginApi, Problem, World};
@@ -158,14 +159,20 @@ impl Host {
         Self::with_options(&HostOptions::default())
     }
 
-    /// Creates the engine (the compiler of `options`, component model, detailed backtraces)
-    /// and a linker that provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
-    /// `witness:plugin/host` imports.
+    /// Creates the engine (the compiler of `options`, component model with its async
+    /// features, detailed backtraces) and a linker that provides WASI 0.2 and 0.3, `wasi:http`
+    /// 0.2 (outgoing requests refused) and the `witness:plugin/host` imports.
     pub fn with_options(options: &HostOptions) -> Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
         config.epoch_interruption(true);
+        // Component-model async (`async func`, `stream<T>`, `future<T>`) and the builtins
+        // its toolchains emit, so a WASI 0.3 component runs beside a 0.2 one.
+        config.wasm_component_model_async(true);
+        config.wasm_component_model_more_async_builtins(true);
+        config.wasm_component_model_async_stackful(true);
+        config.wasm_component_model_error_context(true);
         let compiler = options.compiler.supported();
         config.strategy(compiler.strategy());
         let incremental = options
@@ -197,6 +204,8 @@ impl Host {
         // limit can cancel (a synchronous poll would block the thread past any limit).
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .context("failed to add WASI preview 2 to the linker")?;
+        wasmtime_wasi::p3::add_to_linker(&mut linker)
+            .context("failed to add WASI 0.3 to the linker")?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .context("failed to add wasi:http to the linker")?;
         plugin_api::add_to_linker(&mut linker)

@@ -15,13 +15,22 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
         let Some(spec) = calls.get(i) else { continue };
         let Some(expect) = &spec.expect else { continue };
         let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
-            call: i + 1,
+            call: spec.entry + 1,
             line: ran.plan.fixture.entry_line("call", i),
             invoke: spec.invoke.clone(),
             expected,
             actual,
             problem,
         };
+        if let Some(transmitted) = &report.record.transmitted {
+            // A stream or future is compared as the snapshot shows it: `stream[1, 2]`.
+            let shown = transmitted.to_string();
+            let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+            if squeeze(&shown) != squeeze(expect) {
+                found.push(mismatch(expect.clone(), shown, None));
+            }
+            continue;
+        }
         match (&report.record.outcome, &report.record.result_type) {
             (CallOutcome::Returned(Some(actual)), Some(ty)) => {
                 match value::parse_expected(ty, expect) {

@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::{Component, Linker, ResourceDynamic, ResourceType, Val};
-use wasmtime::{Engine, StoreContextMut};
+use wasmtime::{AsContextMut, Engine, StoreContextMut};
 
 pub use error::ScriptError;
 use imports::{Imports, Returns, import_name};
@@ -86,18 +86,29 @@ pub(crate) fn define_imports(
             Returns::NewObject(id) => Some(id),
             _ => None,
         };
-        let answer = move |mut store: StoreContextMut<'_, HostState>,
-                           _: ComponentFunc,
-                           params: &[Val],
-                           results: &mut [Val]|
-              -> wasmtime::Result<()> {
-            answer_import(&mut store, &key, new_object, params, results)
+        let mut scope = match &func.interface {
+            Some(interface) => linker.instance(interface)?,
+            None => linker.root(),
         };
-        match &func.interface {
-            Some(interface) => linker
-                .instance(interface)?
-                .func_new(&func.function, answer)?,
-            None => linker.root().func_new(&func.function, answer)?,
+        if func.ty.async_() {
+            // An `async func` import is answered at once, as a synchronous one is: the
+            // answer is the script's, and the guest's task resumes when it next polls.
+            scope.func_new_concurrent(&func.function, move |accessor, _, params, results| {
+                let answered = accessor.with(|mut access| {
+                    let mut store = access.as_context_mut();
+                    answer_import(&mut store, &key, new_object, params, results)
+                });
+                Box::pin(std::future::ready(answered))
+            })?;
+        } else {
+            let answer = move |mut store: StoreContextMut<'_, HostState>,
+                               _: ComponentFunc,
+                               params: &[Val],
+                               results: &mut [Val]|
+                  -> wasmtime::Result<()> {
+                answer_import(&mut store, &key, new_object, params, results)
+            };
+            scope.func_new(&func.function, answer)?;
         }
     }
     Ok(imports.names())

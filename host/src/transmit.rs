@@ -1,0 +1,374 @@
+//! Streams and futures at the host's edge. A `stream<T>` a guest returns is read to its end
+//! (cut at the instance's output limit) and a `future<T>` to its value; a stream the host
+//! passes is written from a list of values and then closed, a future from its value. The
+//! payload types the host reads and writes are the scalar ones and strings (`bool`, the
+//! integers, `f32`, `f64`, `char`, `string`); a stream or future of another type is a
+//! [`TransmitError::Payload`].
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use wasmtime::StoreContextMut;
+use wasmtime::component::{
+    Accessor, FutureAny, FutureConsumer, FutureReader, Lift, Source, StreamAny, StreamConsumer,
+    StreamReader, StreamResult, Type, Val,
+};
+
+use crate::state::HostState;
+
+/// What a stream or future the guest gave the host held.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transmitted {
+    /// A stream's items, and whether the output limit cut it short.
+    Stream {
+        /// The items read.
+        items: Vec<Val>,
+        /// Whether more items came than the limit lets the host keep.
+        truncated: bool,
+    },
+    /// A future's value; `None` when its writer went away without writing one.
+    Future(Option<Val>),
+}
+
+impl std::fmt::Display for Transmitted {
+    /// `stream[1, 2, 3]` (with `, …` when the output limit cut it), `future(4)`, `future()`
+    /// for a future of nothing, `future(dropped)` when its writer wrote nothing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Transmitted::Stream { items, truncated } => {
+                let items: Vec<String> = items.iter().map(crate::value::to_wave).collect();
+                let cut = if *truncated { ", …" } else { "" };
+                write!(f, "stream[{}{cut}]", items.join(", "))
+            }
+            Transmitted::Future(Some(Val::Tuple(empty))) if empty.is_empty() => {
+                f.write_str("future()")
+            }
+            Transmitted::Future(Some(value)) => {
+                write!(f, "future({})", crate::value::to_wave(value))
+            }
+            Transmitted::Future(None) => f.write_str("future(dropped)"),
+        }
+    }
+}
+
+/// Why a stream or future could not cross.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TransmitError {
+    /// Its payload is of a type the host does not read or write.
+    #[error(
+        "witness reads and writes streams and futures of bool, integers, floats, char and \
+         string; not of {0}"
+    )]
+    Payload(String),
+    /// wasmtime refused an operation on it.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl From<wasmtime::Error> for TransmitError {
+    fn from(error: wasmtime::Error) -> Self {
+        TransmitError::Runtime(format!("{error:#}"))
+    }
+}
+
+/// Calls `$body` with `$t` bound to the Rust type of `$payload` and `$val` to the
+/// constructor of its `Val`, or evaluates to `Err(TransmitError::Payload)`.
+macro_rules! with_payload {
+    ($payload:expr, |$t:ident, $val:ident, $from:ident| $body:expr) => {{
+        macro_rules! arm {
+            ($ty:ty, $ctor:path, $get:pat => $got:expr) => {{
+                type $t = $ty;
+                let $val = $ctor;
+                #[allow(unreachable_patterns)]
+                let $from = |value: &Val| -> Option<$ty> {
+                    match value {
+                        $get => Some($got),
+                        _ => None,
+                    }
+                };
+                $body
+            }};
+        }
+        match $payload {
+            Type::Bool => arm!(bool, Val::Bool, Val::Bool(v) => *v),
+            Type::U8 => arm!(u8, Val::U8, Val::U8(v) => *v),
+            Type::U16 => arm!(u16, Val::U16, Val::U16(v) => *v),
+            Type::U32 => arm!(u32, Val::U32, Val::U32(v) => *v),
+            Type::U64 => arm!(u64, Val::U64, Val::U64(v) => *v),
+            Type::S8 => arm!(i8, Val::S8, Val::S8(v) => *v),
+            Type::S16 => arm!(i16, Val::S16, Val::S16(v) => *v),
+            Type::S32 => arm!(i32, Val::S32, Val::S32(v) => *v),
+            Type::S64 => arm!(i64, Val::S64, Val::S64(v) => *v),
+            Type::Float32 => arm!(f32, Val::Float32, Val::Float32(v) => *v),
+            Type::Float64 => arm!(f64, Val::Float64, Val::Float64(v) => *v),
+            Type::Char => arm!(char, Val::Char, Val::Char(v) => *v),
+            Type::String => arm!(String, Val::String, Val::String(v) => v.clone()),
+            other => Err(TransmitError::Payload(crate::call::type_name(other))),
+        }
+    }};
+}
+
+/// Whether the host reads and writes streams and futures of `payload`.
+pub fn supported_payload(payload: &Type) -> bool {
+    matches!(
+        payload,
+        Type::Bool
+            | Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::S8
+            | Type::S16
+            | Type::S32
+            | Type::S64
+            | Type::Float32
+            | Type::Float64
+            | Type::Char
+            | Type::String
+    )
+}
+
+/// Reads `stream` (of `payload`) to its end, keeping at most `limit` items; the rest of a
+/// longer stream is refused, which the guest's writer sees as the reader going away.
+pub async fn read_stream(
+    accessor: &Accessor<HostState>,
+    stream: StreamAny,
+    payload: &Type,
+    limit: usize,
+) -> Result<Transmitted, TransmitError> {
+    with_payload!(payload, |T, to_val, _from| {
+        let reader: StreamReader<T> = stream.try_into_stream_reader()?;
+        let shared = Arc::new(Mutex::new(Collected::<T>::default()));
+        accessor.with(|mut access| {
+            reader.pipe(
+                &mut access,
+                StreamCollector {
+                    shared: shared.clone(),
+                    limit,
+                },
+            )
+        })?;
+        Ended(shared.clone()).await;
+        let mut collected = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(Transmitted::Stream {
+            items: collected.items.drain(..).map(to_val).collect(),
+            truncated: collected.truncated,
+        })
+    })
+}
+
+/// Reads `future` (of `payload`, or of nothing) to its value.
+pub async fn read_future(
+    accessor: &Accessor<HostState>,
+    future: FutureAny,
+    payload: Option<&Type>,
+) -> Result<Transmitted, TransmitError> {
+    let Some(payload) = payload else {
+        let reader: FutureReader<()> = future.try_into_future_reader()?;
+        let shared = Arc::new(Mutex::new(Collected::<()>::default()));
+        accessor.with(|mut access| {
+            reader.pipe(
+                &mut access,
+                FutureCollector {
+                    shared: shared.clone(),
+                },
+            )
+        })?;
+        Ended(shared.clone()).await;
+        let written = !shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .items
+            .is_empty();
+        return Ok(Transmitted::Future(
+            written.then_some(Val::Tuple(Vec::new())),
+        ));
+    };
+    with_payload!(payload, |T, to_val, _from| {
+        let reader: FutureReader<T> = future.try_into_future_reader()?;
+        let shared = Arc::new(Mutex::new(Collected::<T>::default()));
+        accessor.with(|mut access| {
+            reader.pipe(
+                &mut access,
+                FutureCollector {
+                    shared: shared.clone(),
+                },
+            )
+        })?;
+        Ended(shared.clone()).await;
+        let value = shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .items
+            .pop()
+            .map(to_val);
+        Ok(Transmitted::Future(value))
+    })
+}
+
+/// A stream of `payload` the host writes: `items`, then its end.
+pub fn new_stream(
+    store: StoreContextMut<'_, HostState>,
+    payload: &Type,
+    items: &[Val],
+) -> Result<Val, TransmitError> {
+    let mut store = store;
+    with_payload!(payload, |T, _to_val, from| {
+        let values: Vec<T> = items
+            .iter()
+            .map(|item| from(item).ok_or_else(|| mismatch(payload, item)))
+            .collect::<Result<_, _>>()?;
+        let reader = StreamReader::new(&mut store, values)?;
+        Ok(Val::Stream(StreamAny::try_from_stream_reader(
+            &mut store, reader,
+        )?))
+    })
+}
+
+/// A future of `payload` the host writes: `value`, at once.
+pub fn new_future(
+    store: StoreContextMut<'_, HostState>,
+    payload: &Type,
+    value: &Val,
+) -> Result<Val, TransmitError> {
+    let mut store = store;
+    with_payload!(payload, |T, _to_val, from| {
+        let value: T = from(value).ok_or_else(|| mismatch(payload, value))?;
+        let reader = FutureReader::new(
+            &mut store,
+            std::future::ready(Ok::<_, wasmtime::Error>(value)),
+        )?;
+        Ok(Val::Future(FutureAny::try_from_future_reader(
+            &mut store, reader,
+        )?))
+    })
+}
+
+fn mismatch(payload: &Type, value: &Val) -> TransmitError {
+    TransmitError::Runtime(format!(
+        "{} is not a value of {}",
+        crate::value::to_wave(value),
+        crate::call::type_name(payload)
+    ))
+}
+
+/// What a collector has taken so far, shared with the host task waiting for its end.
+struct Collected<T> {
+    items: Vec<T>,
+    truncated: bool,
+    ended: bool,
+    waker: Option<Waker>,
+}
+
+impl<T> Default for Collected<T> {
+    fn default() -> Self {
+        Collected {
+            items: Vec::new(),
+            truncated: false,
+            ended: false,
+            waker: None,
+        }
+    }
+}
+
+/// Marks `shared` ended and wakes its waiter: wasmtime drops a consumer when its stream
+/// or future is done.
+fn end<T>(shared: &Mutex<Collected<T>>) {
+    let mut collected = shared.lock().unwrap_or_else(PoisonError::into_inner);
+    collected.ended = true;
+    if let Some(waker) = collected.waker.take() {
+        waker.wake();
+    }
+}
+
+/// A future that resolves when its collector has been dropped.
+struct Ended<T>(Arc<Mutex<Collected<T>>>);
+
+impl<T> Future for Ended<T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut collected = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if collected.ended {
+            Poll::Ready(())
+        } else {
+            collected.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+/// The host's reader of a guest's stream: takes items until `limit`, then refuses more.
+struct StreamCollector<T> {
+    shared: Arc<Mutex<Collected<T>>>,
+    limit: usize,
+}
+
+impl<T> Drop for StreamCollector<T> {
+    fn drop(&mut self) {
+        end(&self.shared);
+    }
+}
+
+impl<T: Lift + Send + Sync + 'static> StreamConsumer<HostState> for StreamCollector<T> {
+    type Item = T;
+
+    fn poll_consume(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        mut store: StoreContextMut<HostState>,
+        mut source: Source<'_, T>,
+        finish: bool,
+    ) -> Poll<wasmtime::Result<StreamResult>> {
+        let remaining = source.remaining(&mut store);
+        if remaining == 0 {
+            return Poll::Ready(Ok(if finish {
+                StreamResult::Cancelled
+            } else {
+                StreamResult::Completed
+            }));
+        }
+        let mut collected = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let room = self.limit.saturating_sub(collected.items.len());
+        if room == 0 {
+            collected.truncated = true;
+            return Poll::Ready(Ok(StreamResult::Dropped));
+        }
+        let mut buffer: Vec<T> = Vec::with_capacity(room.min(remaining));
+        source.read(&mut store, &mut buffer)?;
+        collected.items.append(&mut buffer);
+        Poll::Ready(Ok(StreamResult::Completed))
+    }
+}
+
+/// The host's reader of a guest's future: takes its one value.
+struct FutureCollector<T> {
+    shared: Arc<Mutex<Collected<T>>>,
+}
+
+impl<T> Drop for FutureCollector<T> {
+    fn drop(&mut self) {
+        end(&self.shared);
+    }
+}
+
+impl<T> Unpin for FutureCollector<T> {}
+
+impl<T: Lift + Send + Sync + 'static> FutureConsumer<HostState> for FutureCollector<T> {
+    type Item = T;
+
+    fn poll_consume(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        mut store: StoreContextMut<HostState>,
+        mut source: Source<'_, T>,
+        _finish: bool,
+    ) -> Poll<wasmtime::Result<()>> {
+        let mut value: Option<T> = None;
+        source.read(&mut store, &mut value)?;
+        let mut collected = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        collected.items.extend(value);
+        Poll::Ready(Ok(()))
+    }
+}
