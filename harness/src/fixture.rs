@@ -781,6 +781,67 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_invokes_is_calls_run_at_once_and_unsupported_names_languages() {
+        let file = parse_fixture_file(
+            r#"
+            description = "d"
+            world = "w"
+            [unsupported]
+            js = "componentize-js cannot build it"
+            [[call]]
+            invoke = "first()"
+            [[call]]
+            invoke = ["a(1)", "b(2)", "c(3)"]
+            expect = ["1", "2", "3"]
+            interface = "x:y/z"
+            [[call]]
+            invoke = "last()"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            file.unsupported[&Language::Js],
+            "componentize-js cannot build it"
+        );
+        let calls: Vec<(&str, Option<&str>, usize, (usize, usize))> = file
+            .calls
+            .iter()
+            .map(|c| (c.invoke.as_str(), c.expect.as_deref(), c.entry, c.at_once))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("first()", None, 0, (1, 0)),
+                ("a(1)", Some("1"), 1, (3, 0)),
+                ("b(2)", Some("2"), 1, (3, 1)),
+                ("c(3)", Some("3"), 1, (3, 2)),
+                ("last()", None, 2, (1, 0)),
+            ]
+        );
+        assert!(file.calls[1].starts_group() && !file.calls[2].starts_group());
+        assert_eq!(file.calls[3].interface.as_deref(), Some("x:y/z"));
+        for (text, wanted) in [
+            ("invoke = [\"a()\"]", "give at least two"),
+            (
+                "invoke = [\"a()\", \"b()\"]\nbind = \"h\"",
+                "`bind` names the handle of one call",
+            ),
+            (
+                "invoke = \"a()\"\nexpect = [\"1\"]",
+                "`expect` is a list, but `invoke` is one call",
+            ),
+            (
+                "invoke = [\"a()\", \"b()\"]\nexpect = \"1\"",
+                "must be a list of 2 values",
+            ),
+        ] {
+            let toml = format!("description = \"d\"\nworld = \"w\"\n[[call]]\n{text}\n");
+            let error = parse_fixture_file(&toml).unwrap_err().to_string();
+            assert!(error.contains(wanted), "{text}: {error}");
+        }
+    }
+
+    #[test]
     fn an_entry_is_found_by_its_table_and_position() {
         let text = "world = \"w\"\n[[call]]\ninvoke = \"a()\"\n\n[[import]]\nfunction = \"f\"\n\
                     [[call]] # the second\ninvoke = \"b()\"\n[[callx]]\n";
