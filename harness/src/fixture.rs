@@ -803,7 +803,8 @@ mod tests {
             file.unsupported[&Language::Js],
             "componentize-js cannot build it"
         );
-        let calls: Vec<(&str, Option<&str>, usize, (usize, usize))> = file
+        type Seen<'a> = (&'a str, Option<&'a str>, usize, (usize, usize));
+        let calls: Vec<Seen> = file
             .calls
             .iter()
             .map(|c| (c.invoke.as_str(), c.expect.as_deref(), c.entry, c.at_once))
