@@ -356,17 +356,7 @@ impl PluginInstance {
         let mut made = Vec::with_capacity(args.len());
         for ((param, param_ty), arg) in ty.params().zip(args) {
             let store = self.store.as_context_mut();
-            let value = match (&param_ty, arg) {
-                (Type::Stream(stream), Val::List(items)) => match stream.ty() {
-                    Some(payload) => transmit::new_stream(store, &payload, items),
-                    None => Err(TransmitError::Payload("stream (of nothing)".into())),
-                },
-                (Type::Future(future), Val::Option(Some(value))) => match future.ty() {
-                    Some(payload) => transmit::new_future(store, &payload, value),
-                    None => Err(TransmitError::Payload("future (of nothing)".into())),
-                },
-                _ => Ok(arg.clone()),
-            };
+            let value = transmit::placeholder_to_transmit(store, &param_ty, arg);
             made.push(value.map_err(|e| CallError::Transmit {
                 function: name.to_string(),
                 param: param.to_string(),

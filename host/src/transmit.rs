@@ -245,6 +245,43 @@ pub fn new_future(
     })
 }
 
+/// The value of type `ty` that `value` stands for: a stream the host writes for a `list` of
+/// its items where `ty` is a `stream<T>`, a future for `some` of its value where `ty` is a
+/// `future<T>` (as [`crate::parse_value`] and the call parser write them), else `value`.
+pub fn placeholder_to_transmit(
+    store: StoreContextMut<'_, HostState>,
+    ty: &Type,
+    value: &Val,
+) -> Result<Val, TransmitError> {
+    match (ty, value) {
+        (Type::Stream(stream), Val::List(items)) => match stream.ty() {
+            Some(payload) => new_stream(store, &payload, items),
+            None => Err(TransmitError::Payload("stream (of nothing)".into())),
+        },
+        (Type::Future(future), Val::Option(Some(value))) => match future.ty() {
+            Some(payload) => new_future(store, &payload, value),
+            None => Err(TransmitError::Payload("future (of nothing)".into())),
+        },
+        _ => Ok(value.clone()),
+    }
+}
+
+/// How a record shows a value of type `ty` written as a placeholder (see
+/// [`placeholder_to_transmit`]): `stream[1, 2]`, `future("x")`, or WAVE.
+pub fn placeholder_text(ty: &Type, value: &Val) -> String {
+    match (ty, value) {
+        (Type::Stream(_), Val::List(items)) => Transmitted::Stream {
+            items: items.clone(),
+            truncated: false,
+        }
+        .to_string(),
+        (Type::Future(_), Val::Option(Some(value))) => {
+            Transmitted::Future(Some((**value).clone())).to_string()
+        }
+        _ => crate::value::to_wave(value),
+    }
+}
+
 fn mismatch(payload: &Type, value: &Val) -> TransmitError {
     TransmitError::Runtime(format!(
         "{} is not a value of {}",

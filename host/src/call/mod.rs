@@ -174,10 +174,12 @@ impl ParsedCall {
                         self.arguments_error(ty, message, Some(e))
                     }
                 })?,
-                Some(node) => typed_argument(node, source, param_ty).map_err(|e| {
-                    let e = self.as_written(e);
-                    self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
-                })?,
+                Some(node) => {
+                    value_text::typed_transmitted(node, source, param_ty).map_err(|e| {
+                        let e = self.as_written(e);
+                        self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
+                    })?
+                }
                 None if matches!(param_ty, Type::Option(_)) => Val::Option(None),
                 None => {
                     let message = format!("argument `{name}` ({}) is missing", type_name(param_ty));
@@ -217,58 +219,6 @@ impl ParsedCall {
             message,
             value: value.map(Box::new),
         }
-    }
-}
-
-/// The value of an argument of type `ty` written as `node`. A `stream<T>` is written as the
-/// list of its items and a `future<T>` as its value; they are returned as a `list` and a
-/// `some` of the payload, which [`crate::PluginInstance`] turns into a stream and a future the
-/// host writes when the call is made.
-fn typed_argument(node: &Node, source: &str, ty: &Type) -> Result<Val, ValueTextError> {
-    let payload_of = |payload: Option<Type>, what: &str| {
-        payload.ok_or_else(|| ValueTextError {
-            text: source.to_string(),
-            ty: type_name(ty),
-            position: node.span(),
-            problem: format!("witness cannot pass a {what} of no payload"),
-            hint: None,
-        })
-    };
-    match ty {
-        Type::Stream(stream) => {
-            let payload = payload_of(stream.ty(), "stream")?;
-            let items = node.as_list().map_err(|_| ValueTextError {
-                text: source.to_string(),
-                ty: type_name(ty),
-                position: node.span(),
-                problem: "not a list: a stream is written as the list of its items".to_string(),
-                hint: Some(format!(
-                    "write the items the host sends, such as `[{}]`",
-                    example_of(&payload)
-                )),
-            })?;
-            let values = items
-                .map(|item| value_text::typed_node(item, source, &payload))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Val::List(values))
-        }
-        Type::Future(future) => {
-            let payload = payload_of(future.ty(), "future")?;
-            let value = value_text::typed_node(node, source, &payload)?;
-            Ok(Val::Option(Some(Box::new(value))))
-        }
-        _ => value_text::typed_node(node, source, ty),
-    }
-}
-
-/// A value of `ty` to show in a hint.
-fn example_of(ty: &Type) -> &'static str {
-    match ty {
-        Type::String => "\"a\", \"b\"",
-        Type::Char => "'a', 'b'",
-        Type::Bool => "true, false",
-        Type::Float32 | Type::Float64 => "1.5, 2.5",
-        _ => "1, 2",
     }
 }
 

@@ -91,24 +91,22 @@ pub(crate) fn define_imports(
             None => linker.root(),
         };
         if func.ty.async_() {
-            // An `async func` import is answered at once, as a synchronous one is: the
-            // answer is the script's, and the guest's task resumes when it next polls.
-            scope.func_new_concurrent(&func.function, move |accessor, _, params, results| {
+            // An `async func` import is answered at once, as a synchronous one is.
+            scope.func_new_concurrent(&func.function, move |accessor, ty, params, results| {
                 let answered = accessor.with(|mut access| {
                     let mut store = access.as_context_mut();
-                    answer_import(&mut store, &key, new_object, params, results)
+                    answer_import(&mut store, &key, new_object, &ty, params, results)
                 });
                 Box::pin(std::future::ready(answered))
             })?;
         } else {
-            let answer = move |mut store: StoreContextMut<'_, HostState>,
-                               _: ComponentFunc,
-                               params: &[Val],
-                               results: &mut [Val]|
-                  -> wasmtime::Result<()> {
-                answer_import(&mut store, &key, new_object, params, results)
-            };
-            scope.func_new(&func.function, answer)?;
+            // Asynchronous, though answered at once: under concurrency support a synchronous
+            // host function that lifts a borrowed handle fails in wasmtime 50 ("deferred host
+            // scope has no call context").
+            scope.func_new_async(&func.function, move |mut store, ty, params, results| {
+                let answered = answer_import(&mut store, &key, new_object, &ty, params, results);
+                Box::new(std::future::ready(answered))
+            })?;
         }
     }
     Ok(imports.names())
@@ -121,6 +119,7 @@ fn answer_import(
     store: &mut StoreContextMut<'_, HostState>,
     key: &ImportKey,
     new_object: Option<u32>,
+    ty: &ComponentFunc,
     params: &[Val],
     results: &mut [Val],
 ) -> wasmtime::Result<()> {
@@ -148,7 +147,26 @@ fn answer_import(
                 }
             }
         }
-        None => store.data_mut().script.answer(key, &args, params, results),
+        None => {
+            let result_ty = ty.results().next();
+            let (record, answered) =
+                store
+                    .data_mut()
+                    .script
+                    .answer(key, &args, params, results, result_ty.as_ref());
+            // A stream or future answer is written as its items or value: the host makes it.
+            let made = match (answered, result_ty, results.first()) {
+                (Ok(()), Some(result_ty), Some(value)) => crate::transmit::placeholder_to_transmit(
+                    store.as_context_mut(),
+                    &result_ty,
+                    value,
+                )
+                .map(|value| results[0] = value)
+                .map_err(|e| wasmtime::Error::msg(format!("{record}: {e}"))),
+                (answered, _, _) => answered,
+            };
+            (record, made)
+        }
     };
     store.data_mut().record_host_call(record);
     answered
