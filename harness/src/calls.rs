@@ -192,8 +192,9 @@ fn shown(record: &CallRecord, result: Option<&Val>, handles: &mut Handles) -> Op
 /// The failure of call `index` (0-based among the fixture's calls), which could not be made.
 fn call_error(plan: &TrialPlan, index: usize, error: CallError) -> TrialError {
     let spec = &plan.file.calls[index];
+    // `call` is the call's position (the checks blame by it); `line` is its entry's.
     TrialError::Call {
-        call: spec.entry + 1,
+        call: index + 1,
         line: plan.fixture.entry_line("call", index),
         invoke: spec.invoke.clone(),
         source: Box::new(error),

@@ -73,30 +73,37 @@ fn a_listed_language_is_unsupported_while_its_build_fails_and_fails_once_it_buil
 #[test]
 fn calls_in_one_call_entry_run_at_once_with_their_outcomes_in_the_order_written() {
     let scratch = Scratch::new();
-    let body = "\n[[call]]\ninvoke = ['add(1, 2)', 'add(3, 4)']\nexpect = ['3', '8']\n\n\
-                [[call]]\ninvoke = 'add(5, 6)'\nexpect = '11'\n";
-    scratch.rust_fixture("selftest-at-once", WIT, GUEST, "adder", body);
+    let body = |second: &str| {
+        format!(
+            "\n[[call]]\ninvoke = ['add(1, 2)', 'add(3, 4)']\nexpect = ['3', '{second}']\n\n\
+             [[call]]\ninvoke = 'add(5, 6)'\nexpect = '11'\n"
+        )
+    };
+    scratch.rust_fixture("selftest-at-once", WIT, GUEST, "adder", &body("7"));
+    scratch.rust_fixture("selftest-at-once-wrong", WIT, GUEST, "adder", &body("8"));
     let results = scratch.run();
+
+    // Every expect held: the only failure is the missing snapshot, which shows the group.
     let failed = failure(&results, "selftest-at-once::rust");
     let text = failed.error.to_string();
-    // `add(3, 4)` is 7, not the 8 written: the mismatch names that call and its [[call]].
+    let kinds: Vec<&str> = failed.errors().map(|e| e.kind()).collect();
+    assert_eq!(kinds, ["snapshot-missing"], "{text}");
     assert!(
-        text.contains("[[call]] #1 `add(3, 4)`") && text.contains("expected 8"),
+        text.contains(
+            "(the next 2 calls run at once; their output and host calls follow the last)\n    \
+             call add(1, 2)\n      result: 3\n    call add(3, 4)\n      result: 7\n    \
+             call add(5, 6)\n      result: 11"
+        ),
         "{text}"
     );
-    let kinds: Vec<&str> = failed.errors().map(|e| e.kind()).collect();
-    assert_eq!(kinds, ["expectations", "snapshot-missing"], "{text}");
-    let proposed = failed
-        .errors()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
+
+    // `add(3, 4)` is 7, not the 8 written: the mismatch names that call and its line.
+    let wrong = failure(&results, "selftest-at-once-wrong::rust");
+    let text = wrong.error.to_string();
+    assert_eq!(wrong.error.kind(), "expectations", "{text}");
     assert!(
-        proposed.contains(
-            "(the next 2 calls run at once; their output and host calls follow the last)\n\
-             call add(1, 2)\n  result: 3\ncall add(3, 4)\n  result: 7\ncall add(5, 6)\n  result: 11"
-        ),
-        "{proposed}"
+        text.contains("fixture.toml:4: [[call]] #2 `add(3, 4)`: expected 8, got 7"),
+        "{text}"
     );
 }
 

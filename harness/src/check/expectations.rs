@@ -15,7 +15,7 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
         let Some(spec) = calls.get(i) else { continue };
         let Some(expect) = &spec.expect else { continue };
         let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
-            call: spec.entry + 1,
+            call: i + 1,
             line: ran.plan.fixture.entry_line("call", i),
             invoke: spec.invoke.clone(),
             expected,
@@ -25,7 +25,22 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
         if let Some(transmitted) = &report.record.transmitted {
             // A stream or future is compared as the snapshot shows it: `stream[1, 2]`.
             let shown = transmitted.to_string();
-            let squeeze = |text: &str| text.split_whitespace().collect::<String>();
+            let squeeze = |text: &str| {
+                // Blanks between items go; blanks inside a string stay.
+                let mut out = String::new();
+                let (mut quoted, mut escaped) = (false, false);
+                for c in text.chars() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' if quoted => escaped = true,
+                        '"' => quoted = !quoted,
+                        c if c.is_whitespace() && !quoted => continue,
+                        _ => {}
+                    }
+                    out.push(c);
+                }
+                out
+            };
             if squeeze(&shown) != squeeze(expect) {
                 found.push(mismatch(expect.clone(), shown, None));
             }
