@@ -381,6 +381,10 @@ impl PluginInstance {
     /// wrote to stdout and stderr and the host calls it made are on its last record, the host
     /// calls sorted, since their interleaving is the guest scheduler's. When a call traps,
     /// the instance is dead: the calls that had not returned end with the same trap.
+    ///
+    /// A component without component-model async runs on the engine without concurrency
+    /// support, where its calls (none of which could wait for another) run one after another
+    /// in the order given, recorded the same way.
     pub fn call_group(&mut self, calls: &[GroupCall]) -> Result<Vec<CallRecord>, CallError> {
         let mut funcs = Vec::with_capacity(calls.len());
         let mut arguments = Vec::with_capacity(calls.len());
@@ -389,8 +393,11 @@ impl PluginInstance {
             arguments.push(self.materialize(&call.name, &ty, &call.args)?);
             funcs.push((func, ty));
         }
+        if !crate::engines::is_concurrent(self.store.engine()) {
+            return self.call_in_turn(&funcs, &arguments);
+        }
         let limit = self.limits.time;
-        let most_items = self.limits.output;
+        let output_bytes = self.limits.output;
         self.store.set_epoch_deadline(epoch_ticks(limit));
         let finished: Vec<std::sync::Mutex<Option<Finished>>> =
             calls.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -404,7 +411,7 @@ impl PluginInstance {
                             let value = results.pop();
                             let transmitted = match (&value, ty.results().next()) {
                                 (Some(value), Some(result_ty)) => {
-                                    transmit_result(accessor, value, &result_ty, most_items).await
+                                    transmit_result(accessor, value, &result_ty, output_bytes).await
                                 }
                                 _ => Ok(None),
                             };
@@ -476,6 +483,11 @@ impl PluginInstance {
                 transmitted,
             });
         }
+        self.finish_group(records)
+    }
+
+    /// Gives a group's output and host calls (sorted) to its last record.
+    fn finish_group(&mut self, mut records: Vec<CallRecord>) -> Result<Vec<CallRecord>, CallError> {
         if let Some(last) = records.last_mut() {
             last.stdout = self.stdout.take_new();
             last.stderr = self.stderr.take_new();
@@ -489,7 +501,49 @@ impl PluginInstance {
         }
     }
 
+    /// The calls of a group, one after another; after a trap the rest end with the same trap.
+    fn call_in_turn(
+        &mut self,
+        funcs: &[(Func, ComponentFunc)],
+        arguments: &[Vec<Val>],
+    ) -> Result<Vec<CallRecord>, CallError> {
+        let mut records: Vec<CallRecord> = Vec::with_capacity(funcs.len());
+        for ((func, ty), args) in funcs.iter().zip(arguments) {
+            let outcome = match records.last() {
+                Some(
+                    previous @ CallRecord {
+                        outcome: CallOutcome::Trapped { .. },
+                        ..
+                    },
+                ) => previous.outcome.clone(),
+                _ => self.run_call(*func, ty, args),
+            };
+            records.push(CallRecord {
+                outcome,
+                stdout: CallOutput::default(),
+                stderr: CallOutput::default(),
+                host_calls: Vec::new(),
+                result_type: ty.results().next(),
+                transmitted: None,
+            });
+        }
+        self.finish_group(records)
+    }
+
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
+        let outcome = self.run_call(func, ty, args);
+        CallRecord {
+            outcome,
+            stdout: self.stdout.take_new(),
+            stderr: self.stderr.take_new(),
+            host_calls: self.store.data_mut().take_host_calls(),
+            result_type: ty.results().next(),
+            transmitted: None,
+        }
+    }
+
+    /// Makes one call under the time limit.
+    fn run_call(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallOutcome {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         let limit = self.limits.time;
         self.store.set_epoch_deadline(epoch_ticks(limit));
@@ -497,7 +551,7 @@ impl PluginInstance {
         let ended = self
             .runtime
             .block_on(async { tokio::time::timeout(limit, calling).await });
-        let outcome = match ended {
+        match ended {
             Ok(Ok(())) => CallOutcome::Returned(results.pop()),
             Ok(Err(err)) => CallOutcome::Trapped {
                 kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
@@ -513,14 +567,6 @@ impl PluginInstance {
                     humantime::format_duration(limit)
                 ),
             },
-        };
-        CallRecord {
-            outcome,
-            stdout: self.stdout.take_new(),
-            stderr: self.stderr.take_new(),
-            host_calls: self.store.data_mut().take_host_calls(),
-            result_type: ty.results().next(),
-            transmitted: None,
         }
     }
 
@@ -616,14 +662,14 @@ async fn transmit_result(
     accessor: &wasmtime::component::Accessor<HostState>,
     value: &Val,
     ty: &Type,
-    most_items: usize,
+    output_bytes: usize,
 ) -> Result<Option<Transmitted>, TransmitError> {
     match (value, ty) {
         (Val::Stream(stream), Type::Stream(stream_ty)) => {
             let Some(payload) = stream_ty.ty() else {
                 return Err(TransmitError::Payload("stream (of nothing)".into()));
             };
-            transmit::read_stream(accessor, stream.clone(), &payload, most_items)
+            transmit::read_stream(accessor, stream.clone(), &payload, output_bytes)
                 .await
                 .map(Some)
         }

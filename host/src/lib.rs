@@ -1,5 +1,7 @@
-//! The plugin host: one wasmtime [`Engine`] per process, one [`Linker`] with WASI 0.2 and 0.3
-//! and the plugin API's host imports, and a fresh [`Store`](wasmtime::Store) per instance.
+//! The plugin host: two wasmtime engines per process (a plain one, and one with concurrency
+//! support for components that use component-model async: see `engines`), each with a linker
+//! of WASI and the plugin API's host imports, and a fresh [`Store`](wasmtime::Store) per
+//! instance.
 //!
 //! Loading ([`Host::load`]), instantiating ([`Host::instantiate`]) and calling
 //! ([`PluginInstance::call`]) are the three steps every user of the host goes through; the
@@ -10,6 +12,7 @@ mod call;
 pub mod compiler;
 pub mod config;
 mod deterministic;
+mod engines;
 pub mod files;
 mod instance;
 mod names;
@@ -29,13 +32,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Result, bail};
-use wasmtime::component::{Component, InstancePre, Linker};
+use wasmtime::component::{Component, InstancePre};
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, WasmBacktraceDetails};
 
-use crate::cache::compiled::{CompiledCache, Provenance};
+use crate::cache::compiled::Provenance;
 use crate::cache::hash::sha256_hex;
 use crate::cache::incremental::IncrementalCache;
+use crate::engines::Runtime;
 
 pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
@@ -144,11 +147,10 @@ impl LoadedComponent {
     }
 }
 
-/// The engine and linker every plugin of this process runs on.
+/// The engines and linkers every plugin of this process runs on.
 pub struct Host {
-    engine: Engine,
-    linker: Linker<HostState>,
-    compiled: Option<CompiledCache>,
+    plain: Runtime,
+    concurrent: Runtime,
     incremental: Option<Arc<IncrementalCache>>,
     loaded: Mutex<HashMap<String, Arc<LoadedComponent>>>,
 }
@@ -159,69 +161,30 @@ impl Host {
         Self::with_options(&HostOptions::default())
     }
 
-    /// Creates the engine (the compiler of `options`, component model with its async
-    /// features, detailed backtraces) and a linker that provides WASI 0.2 and 0.3, `wasi:http`
-    /// 0.2 (outgoing requests refused) and the `witness:plugin/host` imports.
+    /// Creates the engines (the compiler of `options`, component model, detailed backtraces;
+    /// one of them with component-model async) and their linkers, which provide WASI 0.2 (and
+    /// 0.3 on the async one), `wasi:http` 0.2 (outgoing requests refused) and the
+    /// `witness:plugin/host` imports.
     pub fn with_options(options: &HostOptions) -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
-        config.epoch_interruption(true);
-        // Component-model async (`async func`, `stream<T>`, `future<T>`) and the builtins
-        // its toolchains emit, so a WASI 0.3 component runs beside a 0.2 one.
-        config.wasm_component_model_async(true);
-        config.wasm_component_model_more_async_builtins(true);
-        config.wasm_component_model_async_stackful(true);
-        config.wasm_component_model_error_context(true);
-        let compiler = options.compiler.supported();
-        config.strategy(compiler.strategy());
         let incremental = options
             .incremental_cache
             .as_ref()
-            .filter(|_| compiler == Compiler::Cranelift)
+            .filter(|_| options.compiler.supported() == Compiler::Cranelift)
             .map(|dir| Arc::new(IncrementalCache::new(dir.clone())));
-        if let Some(cache) = &incremental {
-            config.enable_incremental_compilation(cache.clone())?;
-        }
-        if options.pooling {
-            let mut pool = wasmtime::PoolingAllocationConfig::default();
-            pool.total_component_instances(64)
-                .total_core_instances(256)
-                .total_memories(128)
-                .total_tables(256)
-                .max_memory_size(1 << 30);
-            config.allocation_strategy(pool);
-        }
-        let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
-        start_epoch_ticker(&engine)?;
-        let compiled = options
-            .compiled_cache
-            .as_ref()
-            .map(|dir| CompiledCache::new(dir.clone(), &engine, compiler));
-
-        let mut linker = Linker::new(&engine);
-        // Asynchronous WASI: a guest blocked in a `poll` is a pending future, which the time
-        // limit can cancel (a synchronous poll would block the thread past any limit).
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
-            .context("failed to add WASI preview 2 to the linker")?;
-        wasmtime_wasi::p3::add_to_linker(&mut linker)
-            .context("failed to add WASI 0.3 to the linker")?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
-            .context("failed to add wasi:http to the linker")?;
-        plugin_api::add_to_linker(&mut linker)
-            .context("failed to add the plugin API's host imports to the linker")?;
         Ok(Host {
-            engine,
-            linker,
-            compiled,
+            plain: Runtime::new(options, incremental.as_ref(), false)?,
+            concurrent: Runtime::new(options, incremental.as_ref(), true)?,
             incremental,
             loaded: Mutex::default(),
         })
     }
 
-    /// The engine shared by every component this host loads.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// Compiles `bytes` without any cache, on the engine the component needs (the one with
+    /// concurrency support only when it uses component-model async).
+    pub fn compile(&self, bytes: &[u8]) -> Result<Component> {
+        Component::new(&self.plain.engine, bytes)
+            .or_else(|_| Component::new(&self.concurrent.engine, bytes))
+            .map_err(anyhow::Error::from)
     }
 
     /// Reads the component at `path`, compiles it (or loads it from the compiled-code cache)
@@ -254,7 +217,12 @@ impl Host {
     /// process nor the compiled-code cache has compiled it.
     pub fn needs_bytes(&self, sha256: &str) -> bool {
         !self.loaded_lock().contains_key(sha256)
-            && !self.compiled.as_ref().is_some_and(|c| c.contains(sha256))
+            && ![&self.plain, &self.concurrent].iter().any(|runtime| {
+                runtime
+                    .compiled
+                    .as_ref()
+                    .is_some_and(|c| c.contains(sha256))
+            })
     }
 
     fn load_with(
@@ -267,10 +235,12 @@ impl Host {
             return Ok(loaded.clone());
         }
         let label = path.display().to_string();
-        let cached = self
-            .compiled
-            .as_ref()
-            .and_then(|cache| cache.get(&self.engine, hash));
+        let cached = [&self.plain, &self.concurrent]
+            .into_iter()
+            .find_map(|runtime| {
+                let cache = runtime.compiled.as_ref()?;
+                cache.get(&runtime.engine, hash)
+            });
         let (component, provenance) = match cached {
             Some(component) => (component, Provenance::Cached),
             None => {
@@ -286,10 +256,12 @@ impl Host {
                         bytes
                     }
                 };
-                let compiled = match &self.compiled {
-                    Some(cache) => cache.compile(&self.engine, &bytes, hash, &label),
-                    None => Component::new(&self.engine, &bytes).map_err(anyhow::Error::from),
-                };
+                // The plain engine refuses a component that uses component-model async
+                // when validating it, before compiling anything; the concurrent one takes it.
+                let compiled = self
+                    .plain
+                    .compile(&bytes, hash, &label)
+                    .or_else(|_| self.concurrent.compile(&bytes, hash, &label));
                 if let Some(cache) = &self.incremental {
                     cache.flush();
                 }
@@ -300,15 +272,20 @@ impl Host {
         };
         // A component built for a plugin API version this host does not run is named as such,
         // before the linker would refuse it with a message about one of its imports.
-        let plugin_api = plugin_api::compat::imported_world(&self.engine, &component)
+        let runtime = if engines::is_concurrent(component.engine()) {
+            &self.concurrent
+        } else {
+            &self.plain
+        };
+        let plugin_api = plugin_api::compat::imported_world(&runtime.engine, &component)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?;
         // Imports beyond WASI and the plugin API are answered by each instance's script,
         // through functions defined for this component in a copy of the linker.
-        let mut linker = self.linker.clone();
-        let scripted = scripted::define_imports(&self.engine, &component, &mut linker)
+        let mut linker = runtime.linker.clone();
+        let scripted = scripted::define_imports(&runtime.engine, &component, &mut linker)
             .map_err(|e| e.context(format!("cannot link {label}")))?;
         let linker = if scripted.is_empty() {
-            &self.linker
+            &runtime.linker
         } else {
             &linker
         };
@@ -337,7 +314,12 @@ impl Host {
         loaded: &LoadedComponent,
         settings: &InstanceSettings,
     ) -> Result<PluginInstance> {
-        PluginInstance::new(&self.engine, &loaded.pre, &loaded.component, settings)
+        PluginInstance::new(
+            loaded.component.engine(),
+            &loaded.pre,
+            &loaded.component,
+            settings,
+        )
     }
 }
 
@@ -356,24 +338,6 @@ fn read_component(path: &Path) -> Result<Vec<u8>> {
     check_is_component(&bytes)
         .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
     Ok(bytes)
-}
-
-/// Advances `engine`'s epoch every [`EPOCH_TICK`] on a background thread, for as long as the
-/// engine lives; a call whose deadline passes traps with [`wasmtime::Trap::Interrupt`].
-/// Without the thread there would be no time limit, so failing to start it is an error.
-fn start_epoch_ticker(engine: &Engine) -> Result<()> {
-    let weak = engine.weak();
-    std::thread::Builder::new()
-        .name("witness-epoch".into())
-        .spawn(move || {
-            while let Some(engine) = weak.upgrade() {
-                engine.increment_epoch();
-                drop(engine);
-                std::thread::sleep(EPOCH_TICK);
-            }
-        })
-        .map(drop)
-        .map_err(|e| anyhow::anyhow!("failed to start the thread that enforces time limits: {e}"))
 }
 
 /// Checks the WebAssembly header: components and core modules share the magic number and
@@ -405,5 +369,28 @@ mod tests {
         assert!(err.contains("core WebAssembly module"), "{err}");
         let err = check_is_component(b"hello world").unwrap_err().to_string();
         assert!(err.contains("not a WebAssembly file"), "{err}");
+    }
+
+    #[test]
+    fn only_a_component_using_component_model_async_runs_on_the_concurrent_engine() {
+        let host = Host::new().expect("a host");
+        let plain = wat::parse_str("(component (type (list u8)))").expect("plain WAT");
+        let asynchronous = wat::parse_str("(component (type (stream u8)))").expect("async WAT");
+        let loaded = host
+            .load_bytes(Path::new("plain.wasm"), plain)
+            .expect("loads");
+        assert!(!engines::is_concurrent(loaded.component.engine()));
+        let loaded = host
+            .load_bytes(Path::new("async.wasm"), asynchronous)
+            .expect("loads");
+        assert!(engines::is_concurrent(loaded.component.engine()));
+        // A component neither engine takes is refused with the concurrent engine's reason.
+        let broken = wat::parse_str("(component (type (stream u8)) (export \"f\" (func 0)))")
+            .expect("broken WAT");
+        let err = host
+            .load_bytes(Path::new("broken.wasm"), broken)
+            .err()
+            .expect("refused");
+        assert!(format!("{err:#}").contains("broken.wasm"), "{err:#}");
     }
 }

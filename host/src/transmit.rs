@@ -1,5 +1,6 @@
 //! Streams and futures at the host's edge. A `stream<T>` a guest returns is read to its end
-//! (cut at the instance's output limit) and a `future<T>` to its value; a stream the host
+//! (cut where its items reach the instance's output limit in bytes: one byte per `u8`, four
+//! per `u32`, a string's UTF-8 length or one) and a `future<T>` to its value; a stream the host
 //! passes is written from a list of values and then closed, a future from its value. The
 //! payload types the host reads and writes are the scalar ones and strings (`bool`, the
 //! integers, `f32`, `f64`, `char`, `string`); a stream or future of another type is a
@@ -129,8 +130,9 @@ pub fn supported_payload(payload: &Type) -> bool {
     )
 }
 
-/// Reads `stream` (of `payload`) to its end, keeping at most `limit` items; the rest of a
-/// longer stream is refused, which the guest's writer sees as the reader going away.
+/// Reads `stream` (of `payload`) to its end, keeping the items that fit in `limit` bytes
+/// ([`ItemBytes`]); the rest of a longer stream is refused, which the guest's writer sees as
+/// the reader going away.
 pub async fn read_stream(
     accessor: &Accessor<HostState>,
     stream: StreamAny,
@@ -290,9 +292,36 @@ fn mismatch(payload: &Type, value: &Val) -> TransmitError {
     ))
 }
 
+/// What a stream item counts against the output limit: its size in memory for a scalar,
+/// its UTF-8 length for a string, and at least one byte (so an endless stream of empty
+/// strings is cut too).
+trait ItemBytes {
+    fn item_bytes(&self) -> usize;
+}
+
+macro_rules! scalar_item_bytes {
+    ($($ty:ty),*) => {$(
+        impl ItemBytes for $ty {
+            fn item_bytes(&self) -> usize {
+                std::mem::size_of::<$ty>()
+            }
+        }
+    )*};
+}
+
+scalar_item_bytes!(bool, u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, char);
+
+impl ItemBytes for String {
+    fn item_bytes(&self) -> usize {
+        self.len().max(1)
+    }
+}
+
 /// What a collector has taken so far, shared with the host task waiting for its end.
 struct Collected<T> {
     items: Vec<T>,
+    /// The items' bytes, as [`ItemBytes`] counts them.
+    bytes: usize,
     truncated: bool,
     ended: bool,
     waker: Option<Waker>,
@@ -302,6 +331,7 @@ impl<T> Default for Collected<T> {
     fn default() -> Self {
         Collected {
             items: Vec::new(),
+            bytes: 0,
             truncated: false,
             ended: false,
             waker: None,
@@ -336,7 +366,8 @@ impl<T> Future for Ended<T> {
     }
 }
 
-/// The host's reader of a guest's stream: takes items until `limit`, then refuses more.
+/// The host's reader of a guest's stream: takes items while they fit in `limit` bytes, then
+/// refuses more.
 struct StreamCollector<T> {
     shared: Arc<Mutex<Collected<T>>>,
     limit: usize,
@@ -348,7 +379,7 @@ impl<T> Drop for StreamCollector<T> {
     }
 }
 
-impl<T: Lift + Send + Sync + 'static> StreamConsumer<HostState> for StreamCollector<T> {
+impl<T: Lift + ItemBytes + Send + Sync + 'static> StreamConsumer<HostState> for StreamCollector<T> {
     type Item = T;
 
     fn poll_consume(
@@ -367,14 +398,19 @@ impl<T: Lift + Send + Sync + 'static> StreamConsumer<HostState> for StreamCollec
             }));
         }
         let mut collected = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        let room = self.limit.saturating_sub(collected.items.len());
-        if room == 0 {
-            collected.truncated = true;
-            return Poll::Ready(Ok(StreamResult::Dropped));
-        }
+        // Read no more items than could fit (each counts at least a byte); whatever was read past the limit is dropped with the rest.
+        let room = self.limit.saturating_sub(collected.bytes).max(1);
         let mut buffer: Vec<T> = Vec::with_capacity(room.min(remaining));
         source.read(&mut store, &mut buffer)?;
-        collected.items.append(&mut buffer);
+        for item in buffer {
+            let bytes = collected.bytes.saturating_add(item.item_bytes());
+            if bytes > self.limit {
+                collected.truncated = true;
+                return Poll::Ready(Ok(StreamResult::Dropped));
+            }
+            collected.bytes = bytes;
+            collected.items.push(item);
+        }
         Poll::Ready(Ok(StreamResult::Completed))
     }
 }
