@@ -645,6 +645,9 @@ fn call_once(
     for line in &record.host_calls {
         eprintln!("host: {}", escape_controls(line));
     }
+    if record.tasks_pending {
+        eprintln!("{}", witness_harness::outcome::TASKS_PENDING);
+    }
     print!("{}", escape_controls(&record.stdout.text));
     eprint!("{}", escape_controls(&record.stderr.text));
     match record.outcome {

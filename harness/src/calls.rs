@@ -44,7 +44,7 @@ pub fn run(plan: &TrialPlan, lane: &mut InstanceLane<'_>) -> Result<CallsRun, Tr
             handles.instance_ended();
         }
         let interface = spec.interface.as_deref();
-        let by = format!("[[call]] #{}", i + 1);
+        let by = format!("[[call]] #{}", spec.entry + 1);
         let instance = lane.instance()?;
         handles.learn(instance, interface);
         // `drop(name)` drops a bound handle; it is the guest's own `drop` only where the
@@ -215,7 +215,8 @@ fn drop_target(call: &ParsedCall) -> Option<String> {
     word.then(|| inner.to_string())
 }
 
-/// A fixture error about `[[call]]` #`index` (0-based), naming its line.
+/// A fixture error about call `index` (0-based among the fixture's calls), naming its
+/// `[[call]]` entry and that entry's line.
 fn bad_call(plan: &TrialPlan, index: usize, spec: &CallSpec, message: String) -> TrialError {
     TrialError::BadFixture(FixtureFileError {
         file: plan.fixture_file.clone(),

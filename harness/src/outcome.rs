@@ -32,6 +32,9 @@ fn at_once_line(count: usize) -> String {
     format!("(the next {count} calls run at once; their output and host calls follow the last)")
 }
 
+/// The line the snapshot shows under a call after which guest tasks were still running.
+pub const TASKS_PENDING: &str = "pending: guest tasks still running after the call returned";
+
 /// The line the snapshot shows before a call that runs on a new instance.
 pub const NEW_INSTANCE: &str = "(new instance: the trap ended the last one)";
 
@@ -68,6 +71,9 @@ pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
         }
         for host_call in &call.record.host_calls {
             writeln!(out, "  host: {host_call}").ok();
+        }
+        if call.record.tasks_pending {
+            writeln!(out, "  {TASKS_PENDING}").ok();
         }
     }
     out
@@ -153,6 +159,7 @@ mod tests {
             host_calls: vec!["log(info, \"hi\")".into()],
             result_type: None,
             transmitted: None,
+            tasks_pending: false,
         }
     }
 

@@ -128,7 +128,16 @@ pub struct CallRecord {
     pub result_type: Option<Type>,
     /// What a `stream` or `future` result held, read by the host after the call returned.
     pub transmitted: Option<Transmitted>,
+    /// Whether guest tasks were still running once the call returned (an async guest's
+    /// background work, which outlives its call): see [`SETTLE_ROUNDS`].
+    pub tasks_pending: bool,
 }
+
+/// How many turns of an async instance's event loop the host gives the guest's tasks after
+/// a call returns (each turn runs the work that is ready) before it reports the tasks still
+/// there as pending: enough for a task to finish what it does after returning a value,
+/// never enough for one that waits on a timer, on the host or on nothing.
+pub const SETTLE_ROUNDS: usize = 64;
 
 /// One call of a group that runs at once on an instance (see [`PluginInstance::call_group`]).
 #[derive(Debug, Clone)]
@@ -290,6 +299,7 @@ impl PluginInstance {
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: None,
             transmitted: None,
+            tasks_pending: false,
         }
     }
 
@@ -425,12 +435,17 @@ impl PluginInstance {
                 },
             );
             futures::future::join_all(each).await;
+            tasks_still_running(accessor).await
         });
         let ended = self
             .runtime
             .block_on(async { tokio::time::timeout(limit, running).await });
+        let mut tasks_pending = false;
         let group_trap = match ended {
-            Ok(Ok(())) => None,
+            Ok(Ok(pending)) => {
+                tasks_pending = pending;
+                None
+            }
             Ok(Err(err)) => Some(CallOutcome::Trapped {
                 kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
                 detail: format!("{err:?}"),
@@ -481,7 +496,11 @@ impl PluginInstance {
                 host_calls: Vec::new(),
                 result_type: ty.results().next(),
                 transmitted,
+                tasks_pending: false,
             });
+        }
+        if let Some(last) = records.last_mut() {
+            last.tasks_pending = tasks_pending;
         }
         self.finish_group(records)
     }
@@ -525,6 +544,7 @@ impl PluginInstance {
                 host_calls: Vec::new(),
                 result_type: ty.results().next(),
                 transmitted: None,
+                tasks_pending: false,
             });
         }
         self.finish_group(records)
@@ -532,6 +552,13 @@ impl PluginInstance {
 
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
         let outcome = self.run_call(func, ty, args);
+        let concurrent = crate::engines::is_concurrent(self.store.engine());
+        if let (CallOutcome::Returned(Some(value)), true) = (&outcome, concurrent) {
+            // Streams and futures inside a result are not read: their ends are closed.
+            transmit::close_all(&mut self.store, value);
+        }
+        let tasks_pending =
+            concurrent && matches!(outcome, CallOutcome::Returned(_)) && self.settle();
         CallRecord {
             outcome,
             stdout: self.stdout.take_new(),
@@ -539,7 +566,21 @@ impl PluginInstance {
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: ty.results().next(),
             transmitted: None,
+            tasks_pending,
         }
+    }
+
+    /// Gives the guest's tasks [`SETTLE_ROUNDS`] turns of the event loop after a call
+    /// returned; whether some were still running after them (or failed meanwhile).
+    fn settle(&mut self) -> bool {
+        let limit = self.limits.time;
+        let settling = self
+            .store
+            .run_concurrent(async |accessor| tasks_still_running(accessor).await);
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, settling).await });
+        !matches!(ended, Ok(Ok(false)))
     }
 
     /// Makes one call under the time limit.
@@ -657,6 +698,21 @@ fn transmits(ty: &Type) -> bool {
     matches!(ty, Type::Stream(_) | Type::Future(_))
 }
 
+/// Whether guest tasks are still running after [`SETTLE_ROUNDS`] turns of the event loop.
+async fn tasks_still_running(accessor: &wasmtime::component::Accessor<HostState>) -> bool {
+    for _ in 0..SETTLE_ROUNDS {
+        let idle = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(accessor.poll_no_interesting_tasks(cx).is_ready())
+        })
+        .await;
+        if idle {
+            return false;
+        }
+        tokio::task::yield_now().await;
+    }
+    true
+}
+
 /// Reads the stream or future `value` (of type `ty`) holds, if it is one.
 async fn transmit_result(
     accessor: &wasmtime::component::Accessor<HostState>,
@@ -664,22 +720,27 @@ async fn transmit_result(
     ty: &Type,
     output_bytes: usize,
 ) -> Result<Option<Transmitted>, TransmitError> {
-    match (value, ty) {
-        (Val::Stream(stream), Type::Stream(stream_ty)) => {
-            let Some(payload) = stream_ty.ty() else {
-                return Err(TransmitError::Payload("stream (of nothing)".into()));
-            };
-            transmit::read_stream(accessor, stream.clone(), &payload, output_bytes)
-                .await
-                .map(Some)
-        }
+    let read = match (value, ty) {
+        (Val::Stream(stream), Type::Stream(stream_ty)) => match stream_ty.ty() {
+            Some(payload) => {
+                transmit::read_stream(accessor, stream.clone(), &payload, output_bytes).await
+            }
+            None => Err(TransmitError::Payload("stream (of nothing)".into())),
+        },
         (Val::Future(future), Type::Future(future_ty)) => {
-            transmit::read_future(accessor, future.clone(), future_ty.ty().as_ref())
-                .await
-                .map(Some)
+            transmit::read_future(accessor, future.clone(), future_ty.ty().as_ref()).await
         }
-        _ => Ok(None),
+        _ => {
+            // Streams and futures inside another value are not read: their ends are closed.
+            accessor.with(|mut access| transmit::close_all(&mut access, value));
+            return Ok(None);
+        }
+    };
+    if read.is_err() {
+        // Not read (a payload the host does not read): the guest's writer must not wait.
+        accessor.with(|mut access| transmit::close_all(&mut access, value));
     }
+    read.map(Some)
 }
 
 /// The number of epoch ticks in `time`, at least one, and small enough that the engine's

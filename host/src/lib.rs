@@ -44,7 +44,7 @@ pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
 };
 pub use compiler::{COMPILER_VAR, Compiler, UnknownCompiler};
-pub use instance::{CallOutcome, CallRecord, GroupCall, PluginInstance, TrapKind};
+pub use instance::{CallOutcome, CallRecord, GroupCall, PluginInstance, SETTLE_ROUNDS, TrapKind};
 pub use output::CallOutput;
 pub use plugin_api::LOG_LEVELS;
 pub use plugin_api::compat::{IncompatiblePlugin, PluginApi, Problem, World};

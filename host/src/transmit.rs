@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use wasmtime::StoreContextMut;
+use wasmtime::{AsContextMut, StoreContextMut};
 use wasmtime::component::{
     Accessor, FutureAny, FutureConsumer, FutureReader, Lift, Source, StreamAny, StreamConsumer,
     StreamReader, StreamResult, Type, Val,
@@ -281,6 +281,34 @@ pub fn placeholder_text(ty: &Type, value: &Val) -> String {
             Transmitted::Future(Some((**value).clone())).to_string()
         }
         _ => crate::value::to_wave(value),
+    }
+}
+
+/// Closes the host's end of every stream and future inside `value`: one the host does not
+/// read (in a scripted import's arguments, nested in a result, of a payload it does not
+/// read), so that a guest writing to it sees the reader go away instead of waiting out the
+/// time limit. An end that is already closed is left alone.
+pub fn close_all<S: AsContextMut>(store: &mut S, value: &Val) {
+    match value {
+        Val::Stream(stream) => {
+            stream.clone().close(&mut *store).ok();
+        }
+        Val::Future(future) => {
+            future.clone().close(&mut *store).ok();
+        }
+        Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+            for item in items {
+                close_all(store, item);
+            }
+        }
+        Val::Record(fields) => {
+            for (_, field) in fields {
+                close_all(store, field);
+            }
+        }
+        Val::Variant(_, Some(inner)) | Val::Option(Some(inner)) => close_all(store, inner),
+        Val::Result(Ok(Some(inner)) | Err(Some(inner))) => close_all(store, inner),
+        _ => {}
     }
 }
 

@@ -126,6 +126,9 @@ fn answer_import(
     let mut args = Vec::with_capacity(params.len());
     for param in params {
         args.push(show_argument(store, param)?);
+        // A stream or future the guest passes is recorded as `stream` or `future` and its
+        // end closed: the script has nothing to read it with.
+        crate::transmit::close_all(store, param);
     }
     let (record, answered) = match new_object {
         Some(id) => {
