@@ -10,11 +10,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use wasmtime::{AsContextMut, StoreContextMut};
 use wasmtime::component::{
     Accessor, FutureAny, FutureConsumer, FutureReader, Lift, Source, StreamAny, StreamConsumer,
     StreamReader, StreamResult, Type, Val,
 };
+use wasmtime::{AsContextMut, StoreContextMut};
 
 use crate::state::HostState;
 
