@@ -195,6 +195,7 @@ fn call_error(plan: &TrialPlan, index: usize, error: CallError) -> TrialError {
     // `call` is the call's position (the checks blame by it); `line` is its entry's.
     TrialError::Call {
         call: index + 1,
+        entry: spec.entry + 1,
         line: plan.fixture.entry_line("call", index),
         invoke: spec.invoke.clone(),
         source: Box::new(error),

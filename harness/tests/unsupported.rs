@@ -102,7 +102,32 @@ fn calls_in_one_call_entry_run_at_once_with_their_outcomes_in_the_order_written(
     let text = wrong.error.to_string();
     assert_eq!(wrong.error.kind(), "expectations", "{text}");
     assert!(
-        text.contains("fixture.toml:4: [[call]] #2 `add(3, 4)`: expected 8, got 7"),
+        text.contains("fixture.toml:4: [[call]] #1 `add(3, 4)`: expected 8, got 7"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_trap_in_calls_at_once_on_a_plain_component_ends_the_calls_after_it() {
+    // No async feature: the calls run one after another, and the trap ends the instance.
+    let wit = "package selftest:unsupported;\n\nworld failing {\n    \
+               export boom: func() -> u32;\n    export add: func(a: u32, b: u32) -> u32;\n}\n";
+    let guest = "struct G;\n\nimpl Guest for G {\n    fn boom() -> u32 {\n        \
+                 panic!(\"boom\")\n    }\n    fn add(a: u32, b: u32) -> u32 {\n        \
+                 a + b\n    }\n}\n\nexport!(G);\n";
+    let body = "\n[[call]]\ninvoke = ['add(1, 2)', 'boom()', 'add(3, 4)']\n\n\
+                [[call]]\ninvoke = 'add(5, 6)'\n";
+    let scratch = Scratch::new();
+    scratch.rust_fixture("selftest-at-once-trap", wit, guest, "failing", body);
+    let results = scratch.run();
+    let failed = failure(&results, "selftest-at-once-trap::rust");
+    let text = failed.error.to_string();
+    assert!(
+        text.contains(
+            "call add(1, 2)\n      result: 3\n    call boom()\n      trap: unreachable\n    \
+             call add(3, 4)\n      trap: unreachable\n    \
+             (new instance: the trap ended the last one)\n    call add(5, 6)\n      result: 11"
+        ),
         "{text}"
     );
 }

@@ -5,9 +5,9 @@
 //! with concurrency support, and under wasmtime 50 that support breaks a synchronous guest
 //! that passes a borrowed handle to a host import ("deferred host scope has no call
 //! context"). So a component that uses no async feature runs on the *plain* engine, without
-//! concurrency support, as every plugin did before; a component the plain engine refuses
-//! (its validator rejects the async features) is compiled by the *concurrent* engine, whose
-//! linker adds WASI 0.3.
+//! concurrency support, as every plugin did before; a component that does ([`uses_async`]:
+//! valid with the async features, refused without them) is compiled by the *concurrent*
+//! engine, made on first need, whose linker adds WASI 0.3.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use wasmtime::component::{Component, Linker};
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, WasmBacktraceDetails};
+use wasmtime::{Config, Engine, WasmBacktraceDetails, WasmFeatures};
 
 use crate::cache::compiled::CompiledCache;
 use crate::cache::incremental::IncrementalCache;
@@ -69,10 +69,10 @@ impl Runtime {
         }
         let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
         start_epoch_ticker(&engine)?;
-        let compiled = options
-            .compiled_cache
-            .as_deref()
-            .map(|dir: &Path| CompiledCache::new(dir.to_path_buf(), &engine, compiler));
+        let compiled = options.compiled_cache.as_deref().map(|dir: &Path| {
+            let kind = if concurrent { "async" } else { "plain" };
+            CompiledCache::new(dir.to_path_buf(), &engine, compiler, kind)
+        });
 
         let mut linker = Linker::new(&engine);
         // Asynchronous WASI: a guest blocked in a `poll` is a pending future, which the time
@@ -102,6 +102,35 @@ impl Runtime {
             None => Component::new(&self.engine, bytes).map_err(anyhow::Error::from),
         }
     }
+}
+
+/// The features the concurrent engine adds to the plain one's.
+const ASYNC_FEATURES: WasmFeatures = WasmFeatures::CM_ASYNC
+    .union(WasmFeatures::CM_MORE_ASYNC_BUILTINS)
+    .union(WasmFeatures::CM_ASYNC_STACKFUL)
+    .union(WasmFeatures::CM_ERROR_CONTEXT);
+
+/// Whether the component `bytes` uses component-model async: a validator with `plain`'s
+/// features refuses it where one with the async features added accepts it. Only the
+/// structure is validated (function bodies are the compiler's to check), so this reads the
+/// component once without compiling it. A component invalid either way is not async: the
+/// plain engine reports what is wrong with it.
+pub(crate) fn uses_async(plain: &Engine, bytes: &[u8]) -> bool {
+    let features = plain.get_wasm_features();
+    let mut without = wasmparser::Validator::new_with_features(features);
+    let mut with = wasmparser::Validator::new_with_features(features | ASYNC_FEATURES);
+    let mut refused_without = false;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let Ok(payload) = payload else {
+            return false;
+        };
+        if with.payload(&payload).is_err() {
+            return false;
+        }
+        // Once refused, the plain validator is not asked again: its state is spoiled.
+        refused_without = refused_without || without.payload(&payload).is_err();
+    }
+    refused_without
 }
 
 /// Whether `engine` has concurrency support (it is the concurrent engine of a host).

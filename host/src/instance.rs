@@ -441,9 +441,22 @@ impl PluginInstance {
             .runtime
             .block_on(async { tokio::time::timeout(limit, running).await });
         let mut tasks_pending = false;
+        let every_call_returned = finished.iter().all(|slot| {
+            matches!(
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(Finished::Returned(..))
+            )
+        });
         let group_trap = match ended {
             Ok(Ok(pending)) => {
                 tasks_pending = pending;
+                None
+            }
+            // The limit passed while the tasks the calls left were given their turns.
+            Err(_) if every_call_returned => {
+                tasks_pending = true;
                 None
             }
             Ok(Err(err)) => Some(CallOutcome::Trapped {
@@ -501,6 +514,15 @@ impl PluginInstance {
         }
         if let Some(last) = records.last_mut() {
             last.tasks_pending = tasks_pending;
+            // A trap after every call returned (a task left running) ends the last one.
+            if let (true, Some(CallOutcome::Trapped { kind, detail })) =
+                (every_call_returned, group_trap)
+            {
+                last.outcome = CallOutcome::Trapped {
+                    kind,
+                    detail: format!("a guest task trapped after the calls returned: {detail}"),
+                };
+            }
         }
         self.finish_group(records)
     }
@@ -527,7 +549,10 @@ impl PluginInstance {
         arguments: &[Vec<Val>],
     ) -> Result<Vec<CallRecord>, CallError> {
         let mut records: Vec<CallRecord> = Vec::with_capacity(funcs.len());
+        // The group shares one time limit.
+        let start = std::time::Instant::now();
         for ((func, ty), args) in funcs.iter().zip(arguments) {
+            let budget = self.limits.time.saturating_sub(start.elapsed());
             let outcome = match records.last() {
                 Some(
                     previous @ CallRecord {
@@ -535,7 +560,11 @@ impl PluginInstance {
                         ..
                     },
                 ) => previous.outcome.clone(),
-                _ => self.run_call(*func, ty, args),
+                _ if budget.is_zero() => CallOutcome::Trapped {
+                    kind: TrapKind::TimeLimit(self.limits.time),
+                    detail: "the calls before it in the group used up the time limit".into(),
+                },
+                _ => self.run_call(*func, ty, args, budget),
             };
             records.push(CallRecord {
                 outcome,
@@ -551,14 +580,21 @@ impl PluginInstance {
     }
 
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
-        let outcome = self.run_call(func, ty, args);
+        let start = std::time::Instant::now();
+        let mut outcome = self.run_call(func, ty, args, self.limits.time);
+        let mut tasks_pending = false;
         let concurrent = crate::engines::is_concurrent(self.store.engine());
-        if let (CallOutcome::Returned(Some(value)), true) = (&outcome, concurrent) {
-            // Streams and futures inside a result are not read: their ends are closed.
-            transmit::close_all(&mut self.store, value);
+        if let (CallOutcome::Returned(value), true) = (&outcome, concurrent) {
+            if let Some(value) = value {
+                // Streams and futures inside a result are not read: their ends are closed.
+                transmit::close_all(&mut self.store, value);
+            }
+            // The call's time limit covers the tasks it leaves running.
+            match self.settle(self.limits.time.saturating_sub(start.elapsed())) {
+                Ok(pending) => tasks_pending = pending,
+                Err(trapped) => outcome = trapped,
+            }
         }
-        let tasks_pending =
-            concurrent && matches!(outcome, CallOutcome::Returned(_)) && self.settle();
         CallRecord {
             outcome,
             stdout: self.stdout.take_new(),
@@ -571,27 +607,41 @@ impl PluginInstance {
     }
 
     /// Gives the guest's tasks [`SETTLE_ROUNDS`] turns of the event loop after a call
-    /// returned; whether some were still running after them (or failed meanwhile).
-    fn settle(&mut self) -> bool {
-        let limit = self.limits.time;
+    /// returned, within what is left of its time limit (`budget`; the call's epoch deadline
+    /// stands). Whether some were still running after them (or at the limit); a trap of the
+    /// instance meanwhile is the call's outcome.
+    fn settle(&mut self, budget: std::time::Duration) -> Result<bool, CallOutcome> {
         let settling = self
             .store
             .run_concurrent(async |accessor| tasks_still_running(accessor).await);
         let ended = self
             .runtime
-            .block_on(async { tokio::time::timeout(limit, settling).await });
-        !matches!(ended, Ok(Ok(false)))
+            .block_on(async { tokio::time::timeout(budget, settling).await });
+        match ended {
+            Ok(Ok(pending)) => Ok(pending),
+            Ok(Err(err)) => Err(CallOutcome::Trapped {
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                detail: format!("a guest task trapped after the call returned: {err:?}"),
+            }),
+            Err(_) => Ok(true),
+        }
     }
 
-    /// Makes one call under the time limit.
-    fn run_call(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallOutcome {
+    /// Makes one call within `budget` (the time limit, or what a group left of it).
+    fn run_call(
+        &mut self,
+        func: Func,
+        ty: &ComponentFunc,
+        args: &[Val],
+        budget: std::time::Duration,
+    ) -> CallOutcome {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         let limit = self.limits.time;
-        self.store.set_epoch_deadline(epoch_ticks(limit));
+        self.store.set_epoch_deadline(epoch_ticks(budget));
         let calling = func.call_async(&mut self.store, args, &mut results);
         let ended = self
             .runtime
-            .block_on(async { tokio::time::timeout(limit, calling).await });
+            .block_on(async { tokio::time::timeout(budget, calling).await });
         match ended {
             Ok(Ok(())) => CallOutcome::Returned(results.pop()),
             Ok(Err(err)) => CallOutcome::Trapped {

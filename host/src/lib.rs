@@ -29,7 +29,7 @@ mod value_text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use anyhow::{Result, bail};
 use wasmtime::component::{Component, InstancePre};
@@ -149,8 +149,10 @@ impl LoadedComponent {
 
 /// The engines and linkers every plugin of this process runs on.
 pub struct Host {
+    options: HostOptions,
     plain: Runtime,
-    concurrent: Runtime,
+    /// Made the first time a component uses component-model async.
+    concurrent: OnceLock<Runtime>,
     incremental: Option<Arc<IncrementalCache>>,
     loaded: Mutex<HashMap<String, Arc<LoadedComponent>>>,
 }
@@ -161,10 +163,10 @@ impl Host {
         Self::with_options(&HostOptions::default())
     }
 
-    /// Creates the engines (the compiler of `options`, component model, detailed backtraces;
-    /// one of them with component-model async) and their linkers, which provide WASI 0.2 (and
-    /// 0.3 on the async one), `wasi:http` 0.2 (outgoing requests refused) and the
-    /// `witness:plugin/host` imports.
+    /// Creates the plain engine (the compiler of `options`, component model, detailed
+    /// backtraces) and its linker, which provides WASI 0.2, `wasi:http` 0.2 (outgoing requests
+    /// refused) and the `witness:plugin/host` imports. The engine for components that use
+    /// component-model async, whose linker adds WASI 0.3, is made when one first does.
     pub fn with_options(options: &HostOptions) -> Result<Self> {
         let incremental = options
             .incremental_cache
@@ -172,19 +174,48 @@ impl Host {
             .filter(|_| options.compiler.supported() == Compiler::Cranelift)
             .map(|dir| Arc::new(IncrementalCache::new(dir.clone())));
         Ok(Host {
+            options: options.clone(),
             plain: Runtime::new(options, incremental.as_ref(), false)?,
-            concurrent: Runtime::new(options, incremental.as_ref(), true)?,
+            concurrent: OnceLock::new(),
             incremental,
             loaded: Mutex::default(),
         })
     }
 
-    /// Compiles `bytes` without any cache, on the engine the component needs (the one with
-    /// concurrency support only when it uses component-model async).
+    /// The engine with concurrency support, made on first need.
+    fn concurrent(&self) -> Result<&Runtime> {
+        if let Some(runtime) = self.concurrent.get() {
+            return Ok(runtime);
+        }
+        let runtime = Runtime::new(&self.options, self.incremental.as_ref(), true)?;
+        // Two threads racing here each make one; the one not kept is dropped with its ticker.
+        Ok(self.concurrent.get_or_init(|| runtime))
+    }
+
+    /// The engine for the component `bytes`: the concurrent one when it uses component-model
+    /// async ([`engines::uses_async`]), else the plain one.
+    fn runtime_for(&self, bytes: &[u8]) -> Result<&Runtime> {
+        if engines::uses_async(&self.plain.engine, bytes) {
+            self.concurrent()
+        } else {
+            Ok(&self.plain)
+        }
+    }
+
+    /// Compiles `bytes` on the engine the component needs, bypassing the compiled-code cache
+    /// (the incremental cache, when the host has one, is used).
     pub fn compile(&self, bytes: &[u8]) -> Result<Component> {
-        Component::new(&self.plain.engine, bytes)
-            .or_else(|_| Component::new(&self.concurrent.engine, bytes))
-            .map_err(anyhow::Error::from)
+        Ok(Component::new(&self.runtime_for(bytes)?.engine, bytes)?)
+    }
+
+    /// The compiled-code cache's entry for the component with SHA-256 `hash`, from the plain
+    /// engine's cache or else the concurrent one's.
+    fn cached(&self, hash: &str) -> Option<Component> {
+        let plain = self.plain.compiled.as_ref()?;
+        plain.get(&self.plain.engine, hash).or_else(|| {
+            let concurrent = self.concurrent().ok()?;
+            concurrent.compiled.as_ref()?.get(&concurrent.engine, hash)
+        })
     }
 
     /// Reads the component at `path`, compiles it (or loads it from the compiled-code cache)
@@ -216,13 +247,15 @@ impl Host {
     /// Whether loading the component with SHA-256 `sha256` needs its bytes: neither this
     /// process nor the compiled-code cache has compiled it.
     pub fn needs_bytes(&self, sha256: &str) -> bool {
+        let in_cache = |runtime: &Runtime| {
+            runtime
+                .compiled
+                .as_ref()
+                .is_some_and(|c| c.contains(sha256))
+        };
         !self.loaded_lock().contains_key(sha256)
-            && ![&self.plain, &self.concurrent].iter().any(|runtime| {
-                runtime
-                    .compiled
-                    .as_ref()
-                    .is_some_and(|c| c.contains(sha256))
-            })
+            && !in_cache(&self.plain)
+            && !self.concurrent().is_ok_and(in_cache)
     }
 
     fn load_with(
@@ -235,13 +268,7 @@ impl Host {
             return Ok(loaded.clone());
         }
         let label = path.display().to_string();
-        let cached = [&self.plain, &self.concurrent]
-            .into_iter()
-            .find_map(|runtime| {
-                let cache = runtime.compiled.as_ref()?;
-                cache.get(&runtime.engine, hash)
-            });
-        let (component, provenance) = match cached {
+        let (component, provenance) = match self.cached(hash) {
             Some(component) => (component, Provenance::Cached),
             None => {
                 let bytes = match bytes {
@@ -256,12 +283,9 @@ impl Host {
                         bytes
                     }
                 };
-                // The plain engine refuses a component that uses component-model async
-                // when validating it, before compiling anything; the concurrent one takes it.
                 let compiled = self
-                    .plain
-                    .compile(&bytes, hash, &label)
-                    .or_else(|_| self.concurrent.compile(&bytes, hash, &label));
+                    .runtime_for(&bytes)
+                    .and_then(|runtime| runtime.compile(&bytes, hash, &label));
                 if let Some(cache) = &self.incremental {
                     cache.flush();
                 }
@@ -273,7 +297,7 @@ impl Host {
         // A component built for a plugin API version this host does not run is named as such,
         // before the linker would refuse it with a message about one of its imports.
         let runtime = if engines::is_concurrent(component.engine()) {
-            &self.concurrent
+            self.concurrent()?
         } else {
             &self.plain
         };
@@ -384,13 +408,20 @@ mod tests {
             .load_bytes(Path::new("async.wasm"), asynchronous)
             .expect("loads");
         assert!(engines::is_concurrent(loaded.component.engine()));
-        // A component neither engine takes is refused with the concurrent engine's reason.
+        // A component invalid with or without the async features is the plain engine's to
+        // refuse, naming the file and the first thing it finds wrong.
         let broken = wat::parse_str("(component (type (stream u8)) (export \"f\" (func 0)))")
             .expect("broken WAT");
+        assert!(!engines::uses_async(&host.plain.engine, &broken));
         let err = host
             .load_bytes(Path::new("broken.wasm"), broken)
             .err()
             .expect("refused");
-        assert!(format!("{err:#}").contains("broken.wasm"), "{err:#}");
+        let message = format!("{err:#}");
+        assert!(message.contains("broken.wasm"), "{message}");
+        assert!(
+            message.contains("requires the component model async"),
+            "{message}"
+        );
     }
 }

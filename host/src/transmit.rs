@@ -306,6 +306,12 @@ pub fn close_all<S: AsContextMut>(store: &mut S, value: &Val) {
                 close_all(store, field);
             }
         }
+        Val::Map(entries) => {
+            for (key, value) in entries {
+                close_all(store, key);
+                close_all(store, value);
+            }
+        }
         Val::Variant(_, Some(inner)) | Val::Option(Some(inner)) => close_all(store, inner),
         Val::Result(Ok(Some(inner)) | Err(Some(inner))) => close_all(store, inner),
         _ => {}
@@ -324,7 +330,10 @@ fn mismatch(payload: &Type, value: &Val) -> TransmitError {
 /// its UTF-8 length for a string, and at least one byte (so an endless stream of empty
 /// strings is cut too).
 trait ItemBytes {
+    /// The bytes this item counts.
     fn item_bytes(&self) -> usize;
+    /// How many items one read takes at most: a string's size is only known once it is read.
+    const MOST_PER_READ: usize = usize::MAX;
 }
 
 macro_rules! scalar_item_bytes {
@@ -343,6 +352,7 @@ impl ItemBytes for String {
     fn item_bytes(&self) -> usize {
         self.len().max(1)
     }
+    const MOST_PER_READ: usize = 16;
 }
 
 /// What a collector has taken so far, shared with the host task waiting for its end.
@@ -394,6 +404,25 @@ impl<T> Future for Ended<T> {
     }
 }
 
+/// Moves the items of `batch` into `kept` while they fit in `limit` bytes, counting them in
+/// `bytes` ([`ItemBytes`]); false when one does not fit (the stream is cut before it).
+fn keep_within<T: ItemBytes>(
+    batch: Vec<T>,
+    kept: &mut Vec<T>,
+    bytes: &mut usize,
+    limit: usize,
+) -> bool {
+    for item in batch {
+        let total = bytes.saturating_add(item.item_bytes());
+        if total > limit {
+            return false;
+        }
+        *bytes = total;
+        kept.push(item);
+    }
+    true
+}
+
 /// The host's reader of a guest's stream: takes items while they fit in `limit` bytes, then
 /// refuses more.
 struct StreamCollector<T> {
@@ -428,18 +457,20 @@ impl<T: Lift + ItemBytes + Send + Sync + 'static> StreamConsumer<HostState> for 
         let mut collected = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         // Read no more items than could fit (each counts at least a byte); whatever was read past the limit is dropped with the rest.
         let room = self.limit.saturating_sub(collected.bytes).max(1);
-        let mut buffer: Vec<T> = Vec::with_capacity(room.min(remaining));
+        let mut buffer: Vec<T> = Vec::with_capacity(room.min(remaining).min(T::MOST_PER_READ));
         source.read(&mut store, &mut buffer)?;
-        for item in buffer {
-            let bytes = collected.bytes.saturating_add(item.item_bytes());
-            if bytes > self.limit {
-                collected.truncated = true;
-                return Poll::Ready(Ok(StreamResult::Dropped));
-            }
-            collected.bytes = bytes;
-            collected.items.push(item);
+        let collected = &mut *collected;
+        if keep_within(
+            buffer,
+            &mut collected.items,
+            &mut collected.bytes,
+            self.limit,
+        ) {
+            Poll::Ready(Ok(StreamResult::Completed))
+        } else {
+            collected.truncated = true;
+            Poll::Ready(Ok(StreamResult::Dropped))
         }
-        Poll::Ready(Ok(StreamResult::Completed))
     }
 }
 
@@ -471,5 +502,36 @@ impl<T: Lift + Send + Sync + 'static> FutureConsumer<HostState> for FutureCollec
         let mut collected = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         collected.items.extend(value);
         Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_items_are_kept_while_their_bytes_fit_the_limit() {
+        // Exactly at the limit: kept; one byte more: cut before it.
+        let (mut kept, mut bytes) = (Vec::new(), 0);
+        assert!(keep_within(vec![1u8, 2, 3], &mut kept, &mut bytes, 3));
+        assert!(!keep_within(vec![4u8], &mut kept, &mut bytes, 3));
+        assert_eq!((kept, bytes), (vec![1, 2, 3], 3));
+        // A u32 counts four bytes.
+        let (mut kept, mut bytes) = (Vec::new(), 0);
+        assert!(!keep_within(vec![1u32, 2, 3], &mut kept, &mut bytes, 10));
+        assert_eq!((kept, bytes), (vec![1, 2], 8));
+        // A string larger than the limit is not kept at all.
+        let (mut kept, mut bytes) = (Vec::<String>::new(), 0);
+        assert!(!keep_within(vec!["abc".into()], &mut kept, &mut bytes, 2));
+        assert!(kept.is_empty());
+        // Empty strings count a byte each, so an endless stream of them is cut too.
+        let (mut kept, mut bytes) = (Vec::<String>::new(), 0);
+        let empties = vec![String::new(); 5];
+        assert!(!keep_within(empties, &mut kept, &mut bytes, 3));
+        assert_eq!(kept.len(), 3);
+        // A limit of 0 keeps nothing.
+        let (mut kept, mut bytes) = (Vec::new(), 0);
+        assert!(!keep_within(vec![true], &mut kept, &mut bytes, 0));
+        assert!(kept.is_empty());
     }
 }

@@ -16,6 +16,7 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
         let Some(expect) = &spec.expect else { continue };
         let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
             call: i + 1,
+            entry: spec.entry + 1,
             line: ran.plan.fixture.entry_line("call", i),
             invoke: spec.invoke.clone(),
             expected,
