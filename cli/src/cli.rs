@@ -662,11 +662,19 @@ fn call_once(
     for line in &record.host_calls {
         eprintln!("host: {}", escape_controls(line));
     }
+    if record.tasks_pending {
+        eprintln!("{}", witness_harness::outcome::TASKS_PENDING);
+    }
     print!("{}", escape_controls(&record.stdout.text));
     eprint!("{}", escape_controls(&record.stderr.text));
     match record.outcome {
         CallOutcome::Returned(Some(value)) => {
-            println!("{}", escape_controls(&to_wave(&value)));
+            // A stream or future result shows what the host read from it.
+            let text = match &record.transmitted {
+                Some(transmitted) => transmitted.to_string(),
+                None => to_wave(&value),
+            };
+            println!("{}", escape_controls(&text));
             Ok(ExitCode::SUCCESS)
         }
         CallOutcome::Returned(None) => Ok(ExitCode::SUCCESS),

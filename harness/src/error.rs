@@ -86,8 +86,11 @@ pub enum BuildError {
 /// One call whose result is not the fixture's `expect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
-    /// The call's 1-based position among the fixture's `[[call]]`s.
+    /// The call's 1-based position among the fixture's calls (an `invoke` list holds
+    /// several); what blame and known divergences go by.
     pub call: usize,
+    /// The 1-based number of its `[[call]]` entry, as messages name it.
+    pub entry: usize,
     /// The line of fixture.toml where the call's table begins.
     pub line: Option<usize>,
     /// The WAVE call expression.
@@ -106,7 +109,7 @@ impl fmt::Display for Mismatch {
         if let Some(line) = self.line {
             write!(f, "fixture.toml:{line}: ")?;
         }
-        write!(f, "[[call]] #{} `{}`: ", self.call, self.invoke)?;
+        write!(f, "[[call]] #{} `{}`: ", self.entry, self.invoke)?;
         match &self.problem {
             Some(problem) => write!(f, "{problem}"),
             None => write!(f, "expected {}, got {}", self.expected, self.actual),
@@ -283,12 +286,14 @@ pub enum TrialError {
     /// A call could not be made (no such export, arguments that do not fit its signature).
     /// A call that traps is not this: a trap is an outcome, recorded in the snapshot.
     #[error(
-        "fixture.toml{} [[call]] #{call} `{invoke}`: {source}",
+        "fixture.toml{} [[call]] #{entry} `{invoke}`: {source}",
         line.map(|l| format!(":{l}")).unwrap_or_default()
     )]
     Call {
-        /// The call's 1-based position.
+        /// The call's 1-based position among the fixture's calls.
         call: usize,
+        /// The 1-based number of its `[[call]]` entry, as the message names it.
+        entry: usize,
         /// The line of fixture.toml where the call's table begins.
         line: Option<usize>,
         /// The WAVE call expression.
@@ -322,6 +327,21 @@ pub enum TrialError {
     KnownDivergenceGone {
         /// The entry that no longer holds.
         entry: crate::fixture::KnownDivergence,
+        /// The fixture.toml that lists it.
+        fixture_file: PathBuf,
+    },
+    /// A language listed under `[unsupported]` built its guest: the toolchain can build the
+    /// fixture now, and the entry should go.
+    #[error(
+        "{language} built this fixture's guest, which [unsupported] in {} says it cannot \
+         ({reason}): remove `{language}` from [unsupported] so the trial runs",
+        fixture_file.display()
+    )]
+    UnsupportedBuilds {
+        /// The language listed.
+        language: crate::language::Language,
+        /// The reason the entry gives.
+        reason: String,
         /// The fixture.toml that lists it.
         fixture_file: PathBuf,
     },
@@ -361,6 +381,7 @@ impl TrialError {
             TrialError::Snapshot(SnapshotError::NoSharedSnapshot { .. }) => "no-shared-snapshot",
             TrialError::Snapshot(SnapshotError::Unwritable { .. }) => "io",
             TrialError::KnownDivergenceGone { .. } => "known-divergence-gone",
+            TrialError::UnsupportedBuilds { .. } => "unsupported-builds",
             TrialError::RoundtripFailed(_) => "roundtrip-failed",
             TrialError::AgreeDiffers(_) => "agree-differs",
             TrialError::Panicked(_) => "panicked",

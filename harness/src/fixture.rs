@@ -15,11 +15,18 @@
 //! # bind = "c"                      # optional: names the resource handle the call returns;
 //! #                                 # `counter.add(c, 2)` passes it, `drop(c)` drops it
 //!
+//! [[call]]                          # several calls at once on the instance (async exports):
+//! invoke = ['slow(1)', 'slow(2)']   # outcomes recorded in the order written
+//! # expect = ['2', '4']             # optional, one per call
+//!
 //! [config]                          # optional: answers to the plugin's get-config calls
 //! greeting = "Hello"
 //!
 //! [own-snapshot]                    # optional: a language that keeps its own snapshot, and why
 //! python = "CPython reports this error with its own wording"
+//!
+//! [unsupported]                     # optional: a language whose toolchain cannot build the
+//! js = "componentize-js 0.23.0 cannot build async exports (https://…/issues/335)"  # guest, and why
 //!
 //! [[known-divergence]]              # optional: a function a language's toolchain gets wrong
 //! language = "js"
@@ -84,8 +91,9 @@ pub struct FixtureFile {
     /// The languages to run; default: every language whose guest file exists.
     #[serde(default)]
     pub languages: Option<Vec<Language>>,
-    /// The calls, run in order against one instance.
-    #[serde(default, rename = "call")]
+    /// The calls, run in order against one instance: one per `[[call]]`, or several for a
+    /// `[[call]]` whose `invoke` is a list (run at once).
+    #[serde(default, rename = "call", deserialize_with = "calls")]
     pub calls: Vec<CallSpec>,
     /// Answers to the plugin's `get-config` host calls.
     #[serde(default)]
@@ -99,6 +107,11 @@ pub struct FixtureFile {
     /// Limits that differ from the defaults.
     #[serde(default)]
     pub limits: LimitOverrides,
+    /// Languages whose toolchain cannot build this fixture's guest, each with the reason
+    /// (and its upstream issue): their trials show `unsupported` while the build fails, and
+    /// fail once it succeeds.
+    #[serde(default)]
+    pub unsupported: BTreeMap<Language, String>,
     /// Functions a language's toolchain is known to get wrong.
     #[serde(default, rename = "known-divergence")]
     pub known_divergences: Vec<KnownDivergence>,
@@ -321,22 +334,123 @@ impl std::fmt::Display for KnownDivergence {
     }
 }
 
-/// One `[[call]]` of a fixture.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// One call of a fixture: a `[[call]]`, or one of the calls of a `[[call]]` that runs
+/// several at once.
+#[derive(Debug, Clone, Default)]
 pub struct CallSpec {
     /// A WAVE call expression, such as `greeting("Ben")`.
     pub invoke: String,
     /// The expected result as a WAVE value, compared as a value.
-    #[serde(default)]
     pub expect: Option<String>,
     /// The exported interface that holds the function, such as `my:pkg/iface`.
-    #[serde(default)]
     pub interface: Option<String>,
     /// A name for the resource handle the call returns; later calls pass it as an argument
     /// (`counter.add(c, 2)`) or drop it (`drop(c)`).
-    #[serde(default)]
     pub bind: Option<String>,
+    /// The `[[call]]` (0-based among them) this call is written in.
+    pub entry: usize,
+    /// How many calls its `[[call]]` runs at once (1 for a `[[call]]` of one call), and
+    /// this call's place among them.
+    pub at_once: (usize, usize),
+}
+
+impl CallSpec {
+    /// Whether this call is the first of several its `[[call]]` runs at once.
+    pub fn starts_group(&self) -> bool {
+        self.at_once.0 > 1 && self.at_once.1 == 0
+    }
+}
+
+/// A `[[call]]` as written: `invoke` (and `expect`) one text, or a list of them for calls
+/// run at once on the instance, their outcomes recorded in the order written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CallEntry {
+    invoke: OneOrMany,
+    #[serde(default)]
+    expect: Option<OneOrMany>,
+    #[serde(default)]
+    interface: Option<String>,
+    #[serde(default)]
+    bind: Option<String>,
+}
+
+/// A text, or a list of texts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The calls of the `[[call]]` entries, those with a list of `invoke`s expanded.
+fn calls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<CallSpec>, D::Error> {
+    use serde::de::Error as _;
+    let entries = Vec::<CallEntry>::deserialize(d)?;
+    let mut calls = Vec::new();
+    for (entry, written) in entries.into_iter().enumerate() {
+        let number = entry + 1;
+        match written.invoke {
+            OneOrMany::One(invoke) => {
+                let expect = match written.expect {
+                    None => None,
+                    Some(OneOrMany::One(expect)) => Some(expect),
+                    Some(OneOrMany::Many(_)) => {
+                        return Err(D::Error::custom(format!(
+                            "[[call]] #{number}: `expect` is a list, but `invoke` is one call"
+                        )));
+                    }
+                };
+                calls.push(CallSpec {
+                    invoke,
+                    expect,
+                    interface: written.interface,
+                    bind: written.bind,
+                    entry,
+                    at_once: (1, 0),
+                });
+            }
+            OneOrMany::Many(invokes) => {
+                if invokes.len() < 2 {
+                    return Err(D::Error::custom(format!(
+                        "[[call]] #{number}: a list of `invoke`s runs several calls at once; \
+                         give at least two, or one call as a text"
+                    )));
+                }
+                if written.bind.is_some() {
+                    return Err(D::Error::custom(format!(
+                        "[[call]] #{number}: `bind` names the handle of one call, not of calls \
+                         run at once"
+                    )));
+                }
+                let expects: Vec<Option<String>> = match written.expect {
+                    None => vec![None; invokes.len()],
+                    Some(OneOrMany::Many(expects)) if expects.len() == invokes.len() => {
+                        expects.into_iter().map(Some).collect()
+                    }
+                    Some(_) => {
+                        return Err(D::Error::custom(format!(
+                            "[[call]] #{number}: `expect` must be a list of {} values, one per \
+                             `invoke`",
+                            invokes.len()
+                        )));
+                    }
+                };
+                let count = invokes.len();
+                for (place, (invoke, expect)) in invokes.into_iter().zip(expects).enumerate() {
+                    calls.push(CallSpec {
+                        invoke,
+                        expect,
+                        interface: written.interface.clone(),
+                        bind: None,
+                        entry,
+                        at_once: (count, place),
+                    });
+                }
+            }
+        }
+    }
+    Ok(calls)
 }
 
 /// One fixture directory. A `fixture.toml` that cannot be read is kept as an error so the
@@ -369,6 +483,11 @@ impl Fixture {
     /// begins, such as the third `[[call]]`, for errors about that entry.
     pub fn entry_line(&self, table: &str, index: usize) -> Option<usize> {
         let text = std::fs::read_to_string(self.dir.join("fixture.toml")).ok()?;
+        // A `[[call]]` may hold several calls: the index is a call's, the line its entry's.
+        let index = match (&self.file, table) {
+            (Ok(file), "call") => file.calls.get(index).map_or(index, |call| call.entry),
+            _ => index,
+        };
         entry_line(&text, table, index)
     }
 
@@ -659,6 +778,68 @@ mod tests {
         assert_eq!(file.calls[1].interface.as_deref(), Some("a:b/c"));
         assert_eq!(file.config["key"], "value");
         assert_eq!(file.own_snapshot[&Language::Python], "why");
+    }
+
+    #[test]
+    fn a_list_of_invokes_is_calls_run_at_once_and_unsupported_names_languages() {
+        let file = parse_fixture_file(
+            r#"
+            description = "d"
+            world = "w"
+            [unsupported]
+            js = "componentize-js cannot build it"
+            [[call]]
+            invoke = "first()"
+            [[call]]
+            invoke = ["a(1)", "b(2)", "c(3)"]
+            expect = ["1", "2", "3"]
+            interface = "x:y/z"
+            [[call]]
+            invoke = "last()"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            file.unsupported[&Language::Js],
+            "componentize-js cannot build it"
+        );
+        type Seen<'a> = (&'a str, Option<&'a str>, usize, (usize, usize));
+        let calls: Vec<Seen> = file
+            .calls
+            .iter()
+            .map(|c| (c.invoke.as_str(), c.expect.as_deref(), c.entry, c.at_once))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("first()", None, 0, (1, 0)),
+                ("a(1)", Some("1"), 1, (3, 0)),
+                ("b(2)", Some("2"), 1, (3, 1)),
+                ("c(3)", Some("3"), 1, (3, 2)),
+                ("last()", None, 2, (1, 0)),
+            ]
+        );
+        assert!(file.calls[1].starts_group() && !file.calls[2].starts_group());
+        assert_eq!(file.calls[3].interface.as_deref(), Some("x:y/z"));
+        for (text, wanted) in [
+            ("invoke = [\"a()\"]", "give at least two"),
+            (
+                "invoke = [\"a()\", \"b()\"]\nbind = \"h\"",
+                "`bind` names the handle of one call",
+            ),
+            (
+                "invoke = \"a()\"\nexpect = [\"1\"]",
+                "`expect` is a list, but `invoke` is one call",
+            ),
+            (
+                "invoke = [\"a()\", \"b()\"]\nexpect = \"1\"",
+                "must be a list of 2 values",
+            ),
+        ] {
+            let toml = format!("description = \"d\"\nworld = \"w\"\n[[call]]\n{text}\n");
+            let error = parse_fixture_file(&toml).unwrap_err().to_string();
+            assert!(error.contains(wanted), "{text}: {error}");
+        }
     }
 
     #[test]

@@ -34,4 +34,5 @@ pub mod runner;
 pub mod scaffold;
 pub mod snapshot;
 pub mod toolchain;
+pub mod unsupported;
 pub mod wit;

@@ -55,6 +55,9 @@ pub fn main(paths: ProjectPaths) -> ExitCode {
                 match result.status {
                     TrialStatus::Passed => Ok(Completion::Completed),
                     TrialStatus::Skipped(reason) => Ok(Completion::ignored_with(reason)),
+                    TrialStatus::Unsupported(reason) => {
+                        Ok(Completion::ignored_with(format!("unsupported: {reason}")))
+                    }
                     TrialStatus::Failed(failure) => {
                         Err(Failed::from(failure.render(&result.fixture, lineup)))
                     }

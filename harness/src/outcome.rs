@@ -19,10 +19,21 @@ pub struct CallReport {
     /// Whether the call ran on a new instance, because the call before it trapped (a trap
     /// ends its instance; one divergence must not hide the calls after it).
     pub new_instance: bool,
-    /// The result's text where it holds resource handles (`counter#1`), which WAVE cannot
-    /// write.
+    /// The result's text where WAVE cannot write it: resource handles (`counter#1`), a
+    /// stream or future the host read (`stream[1, 2]`, `future(4)`).
     pub shown: Option<String>,
+    /// How many calls its `[[call]]` ran at once (1 for one), and its place among them.
+    pub at_once: (usize, usize),
 }
+
+/// The line the snapshot shows before calls run at once; their output and host calls are
+/// shown after the last of them.
+fn at_once_line(count: usize) -> String {
+    format!("(the next {count} calls run at once; their output and host calls follow the last)")
+}
+
+/// The line the snapshot shows under a call after which guest tasks were still running.
+pub const TASKS_PENDING: &str = "pending: guest tasks still running after the call returned";
 
 /// The line the snapshot shows before a call that runs on a new instance.
 pub const NEW_INSTANCE: &str = "(new instance: the trap ended the last one)";
@@ -34,6 +45,9 @@ pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
     for call in calls {
         if call.new_instance {
             writeln!(out, "{NEW_INSTANCE}").ok();
+        }
+        if call.at_once.0 > 1 && call.at_once.1 == 0 {
+            writeln!(out, "{}", at_once_line(call.at_once.0)).ok();
         }
         match &call.interface {
             Some(iface) => writeln!(out, "call {iface}#{}", call.invoke),
@@ -57,6 +71,9 @@ pub fn render(calls: &[CallReport], with_trap_stderr: bool) -> String {
         }
         for host_call in &call.record.host_calls {
             writeln!(out, "  host: {host_call}").ok();
+        }
+        if call.record.tasks_pending {
+            writeln!(out, "  {TASKS_PENDING}").ok();
         }
     }
     out
@@ -141,6 +158,8 @@ mod tests {
             stderr: output(stderr),
             host_calls: vec!["log(info, \"hi\")".into()],
             result_type: None,
+            transmitted: None,
+            tasks_pending: false,
         }
     }
 
@@ -170,6 +189,7 @@ mod tests {
                 ),
                 new_instance: false,
                 shown: None,
+                at_once: (1, 0),
             },
             CallReport {
                 invoke: "boom()".into(),
@@ -184,6 +204,7 @@ mod tests {
                 ),
                 new_instance: false,
                 shown: None,
+                at_once: (1, 0),
             },
             CallReport {
                 invoke: "greeting(\"Ada\")".into(),
@@ -191,6 +212,7 @@ mod tests {
                 record: record(CallOutcome::Returned(None), "", ""),
                 new_instance: true,
                 shown: None,
+                at_once: (1, 0),
             },
         ];
         assert!(render(&calls, true).contains("stderr| thread panicked"));

@@ -96,7 +96,7 @@ pub fn plan(
             Ok(parsed) => calls.push(parsed),
             Err(e) => unparsed.push(bad(
                 fixture.entry_line("call", i),
-                format!("[[call]] #{}: {e}", i + 1),
+                format!("[[call]] #{}: {e}", call.entry + 1),
             )),
         }
     }

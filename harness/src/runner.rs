@@ -32,6 +32,7 @@ use crate::paths::ProjectPaths;
 use crate::property::PropertySettings;
 use crate::snapshot::file::Header;
 use crate::snapshot::policy::UpdatePolicy;
+use crate::unsupported;
 
 /// What a session runs and how strict it is; shared by the CLI and the test runner.
 #[derive(Debug, Clone)]
@@ -204,6 +205,9 @@ pub enum TrialStatus {
     Failed(Arc<TrialFailure>),
     /// Not run, and why (a missing toolchain that is not required).
     Skipped(String),
+    /// Its guest failed to build, as the fixture's `[unsupported]` entry for the language
+    /// says it does: the entry's reason.
+    Unsupported(String),
 }
 
 /// The result of one trial.
@@ -411,11 +415,32 @@ impl Session {
                 let observation = self.observe(trial);
                 world = observation.package.clone();
                 let before = OBSERVING_OTHERS.with(Cell::get);
-                let verdict = catch_unwind(AssertUnwindSafe(|| check::check(self, &observation)))
-                    .unwrap_or_else(|panic| check::Verdict {
-                        errors: vec![TrialError::Panicked(panic_text(&panic))],
+                let decision =
+                    unsupported::decide(&trial.fixture, trial.lineup(), &observation.outcome);
+                let verdict = match decision {
+                    unsupported::Decision::Unsupported(reason) => {
+                        return TrialResult {
+                            fixture: trial.fixture.name.clone(),
+                            language: trial.language,
+                            provider: trial.provider,
+                            status: TrialStatus::Unsupported(reason),
+                            duration: start.elapsed(),
+                            known,
+                            world,
+                        };
+                    }
+                    unsupported::Decision::Builds(error) => check::Verdict {
+                        errors: vec![error],
                         ..check::Verdict::default()
-                    });
+                    },
+                    unsupported::Decision::NotListed | unsupported::Decision::FailsOtherwise => {
+                        catch_unwind(AssertUnwindSafe(|| check::check(self, &observation)))
+                            .unwrap_or_else(|panic| check::Verdict {
+                                errors: vec![TrialError::Panicked(panic_text(&panic))],
+                                ..check::Verdict::default()
+                            })
+                    }
+                };
                 let others = OBSERVING_OTHERS.with(Cell::get).saturating_sub(before);
                 let context = self.failure_context(trial, &observation, &verdict);
                 let detail = observation

@@ -59,6 +59,7 @@ fn failure() -> TrialFailure {
         more: vec![TrialError::Expectations {
             mismatches: vec![Mismatch {
                 call: 2,
+                entry: 2,
                 line: Some(9),
                 invoke: "greeting(\"Ann\")".into(),
                 expected: "\"hi Ann\"".into(),

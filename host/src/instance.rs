@@ -19,7 +19,7 @@ use anyhow::Result;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{Component, Func, Instance, InstancePre, ResourceAny, Type, Val};
 use wasmtime::error::Context as _;
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{AsContextMut, Engine, Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
 
 use super::EPOCH_TICK;
@@ -28,6 +28,7 @@ use super::deterministic;
 use super::output::{CallOutput, CapturedOutput};
 use super::scripted::Script;
 use super::state::{HostState, InstanceSettings, Limits};
+use super::transmit::{self, TransmitError, Transmitted};
 
 /// A component instance ready for calls. Calls run in order and share the instance's state.
 pub struct PluginInstance {
@@ -125,6 +126,28 @@ pub struct CallRecord {
     pub host_calls: Vec<String>,
     /// The function's result type, for reading an expected value.
     pub result_type: Option<Type>,
+    /// What a `stream` or `future` result held, read by the host after the call returned.
+    pub transmitted: Option<Transmitted>,
+    /// Whether guest tasks were still running once the call returned (an async guest's
+    /// background work, which outlives its call): see [`SETTLE_ROUNDS`].
+    pub tasks_pending: bool,
+}
+
+/// How many turns of an async instance's event loop the host gives the guest's tasks after
+/// a call returns (each turn runs the work that is ready) before it reports the tasks still
+/// there as pending: enough for a task to finish what it does after returning a value,
+/// never enough for one that waits on a timer, on the host or on nothing.
+pub const SETTLE_ROUNDS: usize = 64;
+
+/// One call of a group that runs at once on an instance (see [`PluginInstance::call_group`]).
+#[derive(Debug, Clone)]
+pub struct GroupCall {
+    /// The exported function's name, as [`PluginInstance::call_values`] takes it.
+    pub name: String,
+    /// The exported interface it is in, if any.
+    pub interface: Option<String>,
+    /// Its arguments, typed against its parameters.
+    pub args: Vec<Val>,
 }
 
 impl PluginInstance {
@@ -275,6 +298,8 @@ impl PluginInstance {
             stderr: self.stderr.take_new(),
             host_calls: self.store.data_mut().take_host_calls(),
             result_type: None,
+            transmitted: None,
+            tasks_pending: false,
         }
     }
 
@@ -309,11 +334,46 @@ impl PluginInstance {
         args: &[Val],
     ) -> Result<CallRecord, CallError> {
         let (func, ty) = self.lookup(name, interface)?;
-        let record = self.call_func(func, &ty, args);
+        if ty.results().next().is_some_and(|result| transmits(&result)) {
+            // A stream or future result is read within the call's concurrent run.
+            let group = [GroupCall {
+                name: name.to_string(),
+                interface: interface.map(str::to_string),
+                args: args.to_vec(),
+            }];
+            let mut records = self.call_group(&group)?;
+            return records
+                .pop()
+                .ok_or_else(|| CallError::no_such_function(name, interface, Vec::new()));
+        }
+        let args = self.materialize(name, &ty, args)?;
+        let record = self.call_func(func, &ty, &args);
         match self.store.data_mut().script.take_exhausted() {
             Some(message) => Err(CallError::NoAnswerLeft(message)),
             None => Ok(record),
         }
+    }
+
+    /// `args` with each stream and future argument made: a `stream<T>` argument arrives as
+    /// the list of its items and a `future<T>` as `some` of its value (see
+    /// [`ParsedCall::arguments`]), and becomes a stream or future the host writes.
+    fn materialize(
+        &mut self,
+        name: &str,
+        ty: &ComponentFunc,
+        args: &[Val],
+    ) -> Result<Vec<Val>, CallError> {
+        let mut made = Vec::with_capacity(args.len());
+        for ((param, param_ty), arg) in ty.params().zip(args) {
+            let store = self.store.as_context_mut();
+            let value = transmit::placeholder_to_transmit(store, &param_ty, arg);
+            made.push(value.map_err(|e| CallError::Transmit {
+                function: name.to_string(),
+                param: param.to_string(),
+                message: e.to_string(),
+            })?);
+        }
+        Ok(made)
     }
 
     /// The type of the exported function `name` (in `interface`, if given).
@@ -325,15 +385,264 @@ impl PluginInstance {
         self.lookup(name, interface).map(|(_, ty)| ty)
     }
 
+    /// Runs `calls` at once on this instance (each an `async func`, or any export: the
+    /// component model lets an instance take a call while another waits), and returns one
+    /// record per call, in the order given. The group shares the time limit; what the group
+    /// wrote to stdout and stderr and the host calls it made are on its last record, the host
+    /// calls sorted, since their interleaving is the guest scheduler's. When a call traps,
+    /// the instance is dead: the calls that had not returned end with the same trap.
+    ///
+    /// A component without component-model async runs on the engine without concurrency
+    /// support, where its calls (none of which could wait for another) run one after another
+    /// in the order given, recorded the same way.
+    pub fn call_group(&mut self, calls: &[GroupCall]) -> Result<Vec<CallRecord>, CallError> {
+        let mut funcs = Vec::with_capacity(calls.len());
+        let mut arguments = Vec::with_capacity(calls.len());
+        for call in calls {
+            let (func, ty) = self.lookup(&call.name, call.interface.as_deref())?;
+            arguments.push(self.materialize(&call.name, &ty, &call.args)?);
+            funcs.push((func, ty));
+        }
+        if !crate::engines::is_concurrent(self.store.engine()) {
+            return self.call_in_turn(&funcs, &arguments);
+        }
+        let limit = self.limits.time;
+        let output_bytes = self.limits.output;
+        self.store.set_epoch_deadline(epoch_ticks(limit));
+        let finished: Vec<std::sync::Mutex<Option<Finished>>> =
+            calls.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let running = self.store.run_concurrent(async |accessor| {
+            let each = funcs.iter().zip(&arguments).zip(&finished).map(
+                |(((func, ty), args), slot)| async move {
+                    let mut results = vec![Val::Bool(false); ty.results().len()];
+                    let called = func.call_concurrent(accessor, args, &mut results).await;
+                    let done = match called {
+                        Ok(()) => {
+                            let value = results.pop();
+                            let transmitted = match (&value, ty.results().next()) {
+                                (Some(value), Some(result_ty)) => {
+                                    transmit_result(accessor, value, &result_ty, output_bytes).await
+                                }
+                                _ => Ok(None),
+                            };
+                            Finished::Returned(value, transmitted)
+                        }
+                        Err(error) => Finished::Failed(error),
+                    };
+                    *slot
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(done);
+                },
+            );
+            futures::future::join_all(each).await;
+            tasks_still_running(accessor).await
+        });
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(limit, running).await });
+        let mut tasks_pending = false;
+        let every_call_returned = finished.iter().all(|slot| {
+            matches!(
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(Finished::Returned(..))
+            )
+        });
+        let group_trap = match ended {
+            Ok(Ok(pending)) => {
+                tasks_pending = pending;
+                None
+            }
+            // The limit passed while the tasks the calls left were given their turns.
+            Err(_) if every_call_returned => {
+                tasks_pending = true;
+                None
+            }
+            Ok(Err(err)) => Some(CallOutcome::Trapped {
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                detail: format!("{err:?}"),
+            }),
+            Err(_) => Some(CallOutcome::Trapped {
+                kind: TrapKind::TimeLimit(limit),
+                detail: format!(
+                    "the calls were still running after {} and were cancelled",
+                    humantime::format_duration(limit)
+                ),
+            }),
+        };
+        let mut records = Vec::with_capacity(calls.len());
+        for ((_, ty), slot) in funcs.iter().zip(finished) {
+            let finished = slot
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (outcome, transmitted) = match finished {
+                Some(Finished::Returned(value, Ok(transmitted))) => {
+                    (CallOutcome::Returned(value), transmitted)
+                }
+                Some(Finished::Returned(_, Err(error))) => (
+                    CallOutcome::Trapped {
+                        kind: TrapKind::HostError(error.to_string()),
+                        detail: error.to_string(),
+                    },
+                    None,
+                ),
+                Some(Finished::Failed(err)) => (
+                    CallOutcome::Trapped {
+                        kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                        detail: format!("{err:?}"),
+                    },
+                    None,
+                ),
+                None => (
+                    group_trap.clone().unwrap_or_else(|| CallOutcome::Trapped {
+                        kind: TrapKind::HostError("the call never returned".into()),
+                        detail: "the group ended before this call returned".into(),
+                    }),
+                    None,
+                ),
+            };
+            records.push(CallRecord {
+                outcome,
+                stdout: CallOutput::default(),
+                stderr: CallOutput::default(),
+                host_calls: Vec::new(),
+                result_type: ty.results().next(),
+                transmitted,
+                tasks_pending: false,
+            });
+        }
+        if let Some(last) = records.last_mut() {
+            last.tasks_pending = tasks_pending;
+            // A trap after every call returned (a task left running) ends the last one.
+            if let (true, Some(CallOutcome::Trapped { kind, detail })) =
+                (every_call_returned, group_trap)
+            {
+                last.outcome = CallOutcome::Trapped {
+                    kind,
+                    detail: format!("a guest task trapped after the calls returned: {detail}"),
+                };
+            }
+        }
+        self.finish_group(records)
+    }
+
+    /// Gives a group's output and host calls (sorted) to its last record.
+    fn finish_group(&mut self, mut records: Vec<CallRecord>) -> Result<Vec<CallRecord>, CallError> {
+        if let Some(last) = records.last_mut() {
+            last.stdout = self.stdout.take_new();
+            last.stderr = self.stderr.take_new();
+            let mut host_calls = self.store.data_mut().take_host_calls();
+            host_calls.sort();
+            last.host_calls = host_calls;
+        }
+        match self.store.data_mut().script.take_exhausted() {
+            Some(message) => Err(CallError::NoAnswerLeft(message)),
+            None => Ok(records),
+        }
+    }
+
+    /// The calls of a group, one after another; after a trap the rest end with the same trap.
+    fn call_in_turn(
+        &mut self,
+        funcs: &[(Func, ComponentFunc)],
+        arguments: &[Vec<Val>],
+    ) -> Result<Vec<CallRecord>, CallError> {
+        let mut records: Vec<CallRecord> = Vec::with_capacity(funcs.len());
+        // The group shares one time limit.
+        let start = std::time::Instant::now();
+        for ((func, ty), args) in funcs.iter().zip(arguments) {
+            let budget = self.limits.time.saturating_sub(start.elapsed());
+            let outcome = match records.last() {
+                Some(
+                    previous @ CallRecord {
+                        outcome: CallOutcome::Trapped { .. },
+                        ..
+                    },
+                ) => previous.outcome.clone(),
+                _ if budget.is_zero() => CallOutcome::Trapped {
+                    kind: TrapKind::TimeLimit(self.limits.time),
+                    detail: "the calls before it in the group used up the time limit".into(),
+                },
+                _ => self.run_call(*func, ty, args, budget),
+            };
+            records.push(CallRecord {
+                outcome,
+                stdout: CallOutput::default(),
+                stderr: CallOutput::default(),
+                host_calls: Vec::new(),
+                result_type: ty.results().next(),
+                transmitted: None,
+                tasks_pending: false,
+            });
+        }
+        self.finish_group(records)
+    }
+
     fn call_func(&mut self, func: Func, ty: &ComponentFunc, args: &[Val]) -> CallRecord {
+        let start = std::time::Instant::now();
+        let mut outcome = self.run_call(func, ty, args, self.limits.time);
+        let mut tasks_pending = false;
+        let concurrent = crate::engines::is_concurrent(self.store.engine());
+        if let (CallOutcome::Returned(value), true) = (&outcome, concurrent) {
+            if let Some(value) = value {
+                // Streams and futures inside a result are not read: their ends are closed.
+                transmit::close_all(&mut self.store, value);
+            }
+            // The call's time limit covers the tasks it leaves running.
+            match self.settle(self.limits.time.saturating_sub(start.elapsed())) {
+                Ok(pending) => tasks_pending = pending,
+                Err(trapped) => outcome = trapped,
+            }
+        }
+        CallRecord {
+            outcome,
+            stdout: self.stdout.take_new(),
+            stderr: self.stderr.take_new(),
+            host_calls: self.store.data_mut().take_host_calls(),
+            result_type: ty.results().next(),
+            transmitted: None,
+            tasks_pending,
+        }
+    }
+
+    /// Gives the guest's tasks [`SETTLE_ROUNDS`] turns of the event loop after a call
+    /// returned, within what is left of its time limit (`budget`; the call's epoch deadline
+    /// stands). Whether some were still running after them (or at the limit); a trap of the
+    /// instance meanwhile is the call's outcome.
+    fn settle(&mut self, budget: std::time::Duration) -> Result<bool, CallOutcome> {
+        let settling = self
+            .store
+            .run_concurrent(async |accessor| tasks_still_running(accessor).await);
+        let ended = self
+            .runtime
+            .block_on(async { tokio::time::timeout(budget, settling).await });
+        match ended {
+            Ok(Ok(pending)) => Ok(pending),
+            Ok(Err(err)) => Err(CallOutcome::Trapped {
+                kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
+                detail: format!("a guest task trapped after the call returned: {err:?}"),
+            }),
+            Err(_) => Ok(true),
+        }
+    }
+
+    /// Makes one call within `budget` (the time limit, or what a group left of it).
+    fn run_call(
+        &mut self,
+        func: Func,
+        ty: &ComponentFunc,
+        args: &[Val],
+        budget: std::time::Duration,
+    ) -> CallOutcome {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         let limit = self.limits.time;
-        self.store.set_epoch_deadline(epoch_ticks(limit));
+        self.store.set_epoch_deadline(epoch_ticks(budget));
         let calling = func.call_async(&mut self.store, args, &mut results);
         let ended = self
             .runtime
-            .block_on(async { tokio::time::timeout(limit, calling).await });
-        let outcome = match ended {
+            .block_on(async { tokio::time::timeout(budget, calling).await });
+        match ended {
             Ok(Ok(())) => CallOutcome::Returned(results.pop()),
             Ok(Err(err)) => CallOutcome::Trapped {
                 kind: TrapKind::of(&err, &self.limits, self.store.data().limiter.hit),
@@ -349,13 +658,6 @@ impl PluginInstance {
                     humantime::format_duration(limit)
                 ),
             },
-        };
-        CallRecord {
-            outcome,
-            stdout: self.stdout.take_new(),
-            stderr: self.stderr.take_new(),
-            host_calls: self.store.data_mut().take_host_calls(),
-            result_type: ty.results().next(),
         }
     }
 
@@ -431,6 +733,64 @@ impl PluginInstance {
             .map(|(name, _)| name)
             .collect()
     }
+}
+
+/// How a call of a group ended, as far as it got.
+enum Finished {
+    /// It returned this value; reading a stream or future in it went as the second says.
+    Returned(Option<Val>, Result<Option<Transmitted>, TransmitError>),
+    /// It trapped, or a host function it called failed.
+    Failed(wasmtime::Error),
+}
+
+/// Whether a result of type `ty` is a stream or future the host reads.
+fn transmits(ty: &Type) -> bool {
+    matches!(ty, Type::Stream(_) | Type::Future(_))
+}
+
+/// Whether guest tasks are still running after [`SETTLE_ROUNDS`] turns of the event loop.
+async fn tasks_still_running(accessor: &wasmtime::component::Accessor<HostState>) -> bool {
+    for _ in 0..SETTLE_ROUNDS {
+        let idle = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(accessor.poll_no_interesting_tasks(cx).is_ready())
+        })
+        .await;
+        if idle {
+            return false;
+        }
+        tokio::task::yield_now().await;
+    }
+    true
+}
+
+/// Reads the stream or future `value` (of type `ty`) holds, if it is one.
+async fn transmit_result(
+    accessor: &wasmtime::component::Accessor<HostState>,
+    value: &Val,
+    ty: &Type,
+    output_bytes: usize,
+) -> Result<Option<Transmitted>, TransmitError> {
+    let read = match (value, ty) {
+        (Val::Stream(stream), Type::Stream(stream_ty)) => match stream_ty.ty() {
+            Some(payload) => {
+                transmit::read_stream(accessor, stream.clone(), &payload, output_bytes).await
+            }
+            None => Err(TransmitError::Payload("stream (of nothing)".into())),
+        },
+        (Val::Future(future), Type::Future(future_ty)) => {
+            transmit::read_future(accessor, future.clone(), future_ty.ty().as_ref()).await
+        }
+        _ => {
+            // Streams and futures inside another value are not read: their ends are closed.
+            accessor.with(|mut access| transmit::close_all(&mut access, value));
+            return Ok(None);
+        }
+    };
+    if read.is_err() {
+        // Not read (a payload the host does not read): the guest's writer must not wait.
+        accessor.with(|mut access| transmit::close_all(&mut access, value));
+    }
+    read.map(Some)
 }
 
 /// The number of epoch ticks in `time`, at least one, and small enough that the engine's

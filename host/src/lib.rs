@@ -1,5 +1,7 @@
-//! The plugin host: one wasmtime [`Engine`] per process, one [`Linker`] with WASI preview 2
-//! and the plugin API's host imports, and a fresh [`Store`](wasmtime::Store) per instance.
+//! The plugin host: two wasmtime engines per process (a plain one, and one with concurrency
+//! support for components that use component-model async: see `engines`), each with a linker
+//! of WASI and the plugin API's host imports, and a fresh [`Store`](wasmtime::Store) per
+//! instance.
 //!
 //! Loading ([`Host::load`]), instantiating ([`Host::instantiate`]) and calling
 //! ([`PluginInstance::call`]) are the three steps every user of the host goes through; the
@@ -10,6 +12,7 @@ mod call;
 pub mod compiler;
 pub mod config;
 mod deterministic;
+mod engines;
 pub mod files;
 mod instance;
 mod names;
@@ -20,27 +23,28 @@ mod state;
 pub mod terminal;
 #[cfg(test)]
 mod test_support;
+pub mod transmit;
 pub mod value;
 mod value_text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use anyhow::{Result, bail};
-use wasmtime::component::{Component, InstancePre, Linker};
+use wasmtime::component::{Component, InstancePre};
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, WasmBacktraceDetails};
 
-use crate::cache::compiled::{CompiledCache, Provenance};
+use crate::cache::compiled::Provenance;
 use crate::cache::hash::sha256_hex;
 use crate::cache::incremental::IncrementalCache;
+use crate::engines::Runtime;
 
 pub use call::{
     CallError, ParsedCall, call_name, parse_call, resource_function, signature, type_name,
 };
 pub use compiler::{COMPILER_VAR, Compiler, UnknownCompiler};
-pub use instance::{CallOutcome, CallRecord, PluginInstance, TrapKind};
+pub use instance::{CallOutcome, CallRecord, GroupCall, PluginInstance, SETTLE_ROUNDS, TrapKind};
 pub use output::CallOutput;
 pub use plugin_api::LOG_LEVELS;
 pub use plugin_api::compat::{IncompatiblePlugin, PluginApi, Problem, World};
@@ -143,11 +147,12 @@ impl LoadedComponent {
     }
 }
 
-/// The engine and linker every plugin of this process runs on.
+/// The engines and linkers every plugin of this process runs on.
 pub struct Host {
-    engine: Engine,
-    linker: Linker<HostState>,
-    compiled: Option<CompiledCache>,
+    options: HostOptions,
+    plain: Runtime,
+    /// Made the first time a component uses component-model async.
+    concurrent: OnceLock<Runtime>,
     incremental: Option<Arc<IncrementalCache>>,
     loaded: Mutex<HashMap<String, Arc<LoadedComponent>>>,
 }
@@ -158,61 +163,59 @@ impl Host {
         Self::with_options(&HostOptions::default())
     }
 
-    /// Creates the engine (the compiler of `options`, component model, detailed backtraces)
-    /// and a linker that provides WASI preview 2, `wasi:http` (outgoing requests refused) and the
-    /// `witness:plugin/host` imports.
+    /// Creates the plain engine (the compiler of `options`, component model, detailed
+    /// backtraces) and its linker, which provides WASI 0.2, `wasi:http` 0.2 (outgoing requests
+    /// refused) and the `witness:plugin/host` imports. The engine for components that use
+    /// component-model async, whose linker adds WASI 0.3, is made when one first does.
     pub fn with_options(options: &HostOptions) -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
-        config.epoch_interruption(true);
-        let compiler = options.compiler.supported();
-        config.strategy(compiler.strategy());
         let incremental = options
             .incremental_cache
             .as_ref()
-            .filter(|_| compiler == Compiler::Cranelift)
+            .filter(|_| options.compiler.supported() == Compiler::Cranelift)
             .map(|dir| Arc::new(IncrementalCache::new(dir.clone())));
-        if let Some(cache) = &incremental {
-            config.enable_incremental_compilation(cache.clone())?;
-        }
-        if options.pooling {
-            let mut pool = wasmtime::PoolingAllocationConfig::default();
-            pool.total_component_instances(64)
-                .total_core_instances(256)
-                .total_memories(128)
-                .total_tables(256)
-                .max_memory_size(1 << 30);
-            config.allocation_strategy(pool);
-        }
-        let engine = Engine::new(&config).context("failed to create the wasmtime engine")?;
-        start_epoch_ticker(&engine)?;
-        let compiled = options
-            .compiled_cache
-            .as_ref()
-            .map(|dir| CompiledCache::new(dir.clone(), &engine, compiler));
-
-        let mut linker = Linker::new(&engine);
-        // Asynchronous WASI: a guest blocked in a `poll` is a pending future, which the time
-        // limit can cancel (a synchronous poll would block the thread past any limit).
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
-            .context("failed to add WASI preview 2 to the linker")?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
-            .context("failed to add wasi:http to the linker")?;
-        plugin_api::add_to_linker(&mut linker)
-            .context("failed to add the plugin API's host imports to the linker")?;
         Ok(Host {
-            engine,
-            linker,
-            compiled,
+            options: options.clone(),
+            plain: Runtime::new(options, incremental.as_ref(), false)?,
+            concurrent: OnceLock::new(),
             incremental,
             loaded: Mutex::default(),
         })
     }
 
-    /// The engine shared by every component this host loads.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The engine with concurrency support, made on first need.
+    fn concurrent(&self) -> Result<&Runtime> {
+        if let Some(runtime) = self.concurrent.get() {
+            return Ok(runtime);
+        }
+        let runtime = Runtime::new(&self.options, self.incremental.as_ref(), true)?;
+        // Two threads racing here each make one; the one not kept is dropped with its ticker.
+        Ok(self.concurrent.get_or_init(|| runtime))
+    }
+
+    /// The engine for the component `bytes`: the concurrent one when it uses component-model
+    /// async ([`engines::uses_async`]), else the plain one.
+    fn runtime_for(&self, bytes: &[u8]) -> Result<&Runtime> {
+        if engines::uses_async(&self.plain.engine, bytes) {
+            self.concurrent()
+        } else {
+            Ok(&self.plain)
+        }
+    }
+
+    /// Compiles `bytes` on the engine the component needs, bypassing the compiled-code cache
+    /// (the incremental cache, when the host has one, is used).
+    pub fn compile(&self, bytes: &[u8]) -> Result<Component> {
+        Ok(Component::new(&self.runtime_for(bytes)?.engine, bytes)?)
+    }
+
+    /// The compiled-code cache's entry for the component with SHA-256 `hash`, from the plain
+    /// engine's cache or else the concurrent one's.
+    fn cached(&self, hash: &str) -> Option<Component> {
+        let plain = self.plain.compiled.as_ref()?;
+        plain.get(&self.plain.engine, hash).or_else(|| {
+            let concurrent = self.concurrent().ok()?;
+            concurrent.compiled.as_ref()?.get(&concurrent.engine, hash)
+        })
     }
 
     /// Reads the component at `path`, compiles it (or loads it from the compiled-code cache)
@@ -244,8 +247,15 @@ impl Host {
     /// Whether loading the component with SHA-256 `sha256` needs its bytes: neither this
     /// process nor the compiled-code cache has compiled it.
     pub fn needs_bytes(&self, sha256: &str) -> bool {
+        let in_cache = |runtime: &Runtime| {
+            runtime
+                .compiled
+                .as_ref()
+                .is_some_and(|c| c.contains(sha256))
+        };
         !self.loaded_lock().contains_key(sha256)
-            && !self.compiled.as_ref().is_some_and(|c| c.contains(sha256))
+            && !in_cache(&self.plain)
+            && !self.concurrent().is_ok_and(in_cache)
     }
 
     fn load_with(
@@ -258,11 +268,7 @@ impl Host {
             return Ok(loaded.clone());
         }
         let label = path.display().to_string();
-        let cached = self
-            .compiled
-            .as_ref()
-            .and_then(|cache| cache.get(&self.engine, hash));
-        let (component, provenance) = match cached {
+        let (component, provenance) = match self.cached(hash) {
             Some(component) => (component, Provenance::Cached),
             None => {
                 let bytes = match bytes {
@@ -277,10 +283,9 @@ impl Host {
                         bytes
                     }
                 };
-                let compiled = match &self.compiled {
-                    Some(cache) => cache.compile(&self.engine, &bytes, hash, &label),
-                    None => Component::new(&self.engine, &bytes).map_err(anyhow::Error::from),
-                };
+                let compiled = self
+                    .runtime_for(&bytes)
+                    .and_then(|runtime| runtime.compile(&bytes, hash, &label));
                 if let Some(cache) = &self.incremental {
                     cache.flush();
                 }
@@ -291,15 +296,20 @@ impl Host {
         };
         // A component built for a plugin API version this host does not run is named as such,
         // before the linker would refuse it with a message about one of its imports.
-        let plugin_api = plugin_api::compat::imported_world(&self.engine, &component)
+        let runtime = if engines::is_concurrent(component.engine()) {
+            self.concurrent()?
+        } else {
+            &self.plain
+        };
+        let plugin_api = plugin_api::compat::imported_world(&runtime.engine, &component)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot load {label}")))?;
         // Imports beyond WASI and the plugin API are answered by each instance's script,
         // through functions defined for this component in a copy of the linker.
-        let mut linker = self.linker.clone();
-        let scripted = scripted::define_imports(&self.engine, &component, &mut linker)
+        let mut linker = runtime.linker.clone();
+        let scripted = scripted::define_imports(&runtime.engine, &component, &mut linker)
             .map_err(|e| e.context(format!("cannot link {label}")))?;
         let linker = if scripted.is_empty() {
-            &self.linker
+            &runtime.linker
         } else {
             &linker
         };
@@ -328,7 +338,12 @@ impl Host {
         loaded: &LoadedComponent,
         settings: &InstanceSettings,
     ) -> Result<PluginInstance> {
-        PluginInstance::new(&self.engine, &loaded.pre, &loaded.component, settings)
+        PluginInstance::new(
+            loaded.component.engine(),
+            &loaded.pre,
+            &loaded.component,
+            settings,
+        )
     }
 }
 
@@ -347,24 +362,6 @@ fn read_component(path: &Path) -> Result<Vec<u8>> {
     check_is_component(&bytes)
         .map_err(|e| anyhow::anyhow!("cannot load {}: {e}", path.display()))?;
     Ok(bytes)
-}
-
-/// Advances `engine`'s epoch every [`EPOCH_TICK`] on a background thread, for as long as the
-/// engine lives; a call whose deadline passes traps with [`wasmtime::Trap::Interrupt`].
-/// Without the thread there would be no time limit, so failing to start it is an error.
-fn start_epoch_ticker(engine: &Engine) -> Result<()> {
-    let weak = engine.weak();
-    std::thread::Builder::new()
-        .name("witness-epoch".into())
-        .spawn(move || {
-            while let Some(engine) = weak.upgrade() {
-                engine.increment_epoch();
-                drop(engine);
-                std::thread::sleep(EPOCH_TICK);
-            }
-        })
-        .map(drop)
-        .map_err(|e| anyhow::anyhow!("failed to start the thread that enforces time limits: {e}"))
 }
 
 /// Checks the WebAssembly header: components and core modules share the magic number and
@@ -396,5 +393,35 @@ mod tests {
         assert!(err.contains("core WebAssembly module"), "{err}");
         let err = check_is_component(b"hello world").unwrap_err().to_string();
         assert!(err.contains("not a WebAssembly file"), "{err}");
+    }
+
+    #[test]
+    fn only_a_component_using_component_model_async_runs_on_the_concurrent_engine() {
+        let host = Host::new().expect("a host");
+        let plain = wat::parse_str("(component (type (list u8)))").expect("plain WAT");
+        let asynchronous = wat::parse_str("(component (type (stream u8)))").expect("async WAT");
+        let loaded = host
+            .load_bytes(Path::new("plain.wasm"), plain)
+            .expect("loads");
+        assert!(!engines::is_concurrent(loaded.component.engine()));
+        let loaded = host
+            .load_bytes(Path::new("async.wasm"), asynchronous)
+            .expect("loads");
+        assert!(engines::is_concurrent(loaded.component.engine()));
+        // A component invalid with or without the async features is the plain engine's to
+        // refuse, naming the file and the first thing it finds wrong.
+        let broken = wat::parse_str("(component (type (stream u8)) (export \"f\" (func 0)))")
+            .expect("broken WAT");
+        assert!(!engines::uses_async(&host.plain.engine, &broken));
+        let err = host
+            .load_bytes(Path::new("broken.wasm"), broken)
+            .err()
+            .expect("refused");
+        let message = format!("{err:#}");
+        assert!(message.contains("broken.wasm"), "{message}");
+        assert!(
+            message.contains("requires the component model async"),
+            "{message}"
+        );
     }
 }

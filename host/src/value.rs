@@ -16,6 +16,20 @@ fn plain_wave(value: &Val) -> String {
     value.to_wave().unwrap_or_else(|_| format!("{value:?}"))
 }
 
+/// Whether `value` holds a stream, future or error-context anywhere, which WAVE cannot write.
+fn holds_async(value: &Val) -> bool {
+    match value {
+        Val::Stream(_) | Val::Future(_) | Val::ErrorContext(_) => true,
+        Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+            items.iter().any(holds_async)
+        }
+        Val::Record(fields) => fields.iter().any(|(_, v)| holds_async(v)),
+        Val::Variant(_, Some(v)) | Val::Option(Some(v)) => holds_async(v),
+        Val::Result(Ok(Some(v)) | Err(Some(v))) => holds_async(v),
+        _ => false,
+    }
+}
+
 /// Every resource handle in `value`, at any depth, in order.
 pub fn handles_in(value: &Val) -> Vec<ResourceAny> {
     fn collect(value: &Val, out: &mut Vec<ResourceAny>) {
@@ -40,7 +54,7 @@ pub fn handles_in(value: &Val) -> Vec<ResourceAny> {
 pub fn to_wave_with(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> String {
     // WAVE writes a value without handles itself; only the way down to a handle is written
     // here.
-    if handles_in(value).is_empty() {
+    if handles_in(value).is_empty() && !holds_async(value) {
         return plain_wave(value);
     }
     let list = |items: &[Val]| {
@@ -49,6 +63,11 @@ pub fn to_wave_with(value: &Val, label: &dyn Fn(&ResourceAny) -> String) -> Stri
     };
     match value {
         Val::Resource(handle) => label(handle),
+        // WAVE has no text for these (wasm-wave panics on them); the host reads a stream or
+        // future result and shows what it held instead (`crate::transmit`).
+        Val::Stream(_) => "stream".to_string(),
+        Val::Future(_) => "future".to_string(),
+        Val::ErrorContext(_) => "error-context".to_string(),
         Val::List(items) | Val::FixedLengthList(items) => format!("[{}]", list(items)),
         Val::Tuple(items) => format!("({})", list(items)),
         Val::Record(fields) => {

@@ -144,7 +144,7 @@ impl PluginStore {
     }
 
     /// A host whose compiled-code cache is this directory's `.compiled/`, so an installed
-    /// plugin is compiled once per engine version.
+    /// plugin is compiled once per wasmtime version and engine.
     pub fn host(&self) -> Result<Host> {
         Host::with_options(&HostOptions {
             compiled_cache: Some(self.dir.join(".compiled")),

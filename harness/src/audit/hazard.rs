@@ -295,10 +295,7 @@ pub fn shrink(
         }
     }
     // In type: a part that fails alone, the same way, is where the hazard is.
-    'deeper: loop {
-        let Some(ty) = prober.value_type(best.n) else {
-            break;
-        };
+    'deeper: while let Some(ty) = prober.value_type(best.n) {
         for (part_ty, part) in parts(&best.input, &ty) {
             let Some(m) = prober.number_of(&part_ty) else {
                 continue;

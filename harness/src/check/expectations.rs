@@ -16,12 +16,37 @@ pub fn mismatches(ran: &Ran) -> Vec<Mismatch> {
         let Some(expect) = &spec.expect else { continue };
         let mismatch = |expected: String, actual: String, problem: Option<String>| Mismatch {
             call: i + 1,
+            entry: spec.entry + 1,
             line: ran.plan.fixture.entry_line("call", i),
             invoke: spec.invoke.clone(),
             expected,
             actual,
             problem,
         };
+        if let Some(transmitted) = &report.record.transmitted {
+            // A stream or future is compared as the snapshot shows it: `stream[1, 2]`.
+            let shown = transmitted.to_string();
+            let squeeze = |text: &str| {
+                // Blanks between items go; blanks inside a string stay.
+                let mut out = String::new();
+                let (mut quoted, mut escaped) = (false, false);
+                for c in text.chars() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' if quoted => escaped = true,
+                        '"' => quoted = !quoted,
+                        c if c.is_whitespace() && !quoted => continue,
+                        _ => {}
+                    }
+                    out.push(c);
+                }
+                out
+            };
+            if squeeze(&shown) != squeeze(expect) {
+                found.push(mismatch(expect.clone(), shown, None));
+            }
+            continue;
+        }
         match (&report.record.outcome, &report.record.result_type) {
             (CallOutcome::Returned(Some(actual)), Some(ty)) => {
                 match value::parse_expected(ty, expect) {

@@ -30,7 +30,7 @@ td.cell a { display: block; color: inherit; text-decoration: none; }
 .pass { background: #c8efc8; }
 .known { background: #ffe7a3; }
 .fail { background: #f5b5b5; font-weight: bold; }
-.skip { background: #dedede; color: #555; }
+.skip, .unsupported { background: #dedede; color: #555; }
 .none { color: #999; }
 .summary span { padding: 0.1em 0.5em; border-radius: 3px; }
 section.trial { margin: 1.2em 0; padding: 0.4em 1em; border-left: 6px solid #bbb; }
@@ -139,6 +139,7 @@ fn class(r: &TrialResult) -> &'static str {
         TrialStatus::Passed => "known",
         TrialStatus::Failed(_) => "fail",
         TrialStatus::Skipped(_) => "skip",
+        TrialStatus::Unsupported(_) => "unsupported",
     }
 }
 
@@ -153,6 +154,7 @@ fn cell_text(r: &TrialResult) -> String {
             n => format!("FAIL {seconds:.1}s ({} failures)", n + 1),
         },
         TrialStatus::Skipped(_) => "skip".to_string(),
+        TrialStatus::Unsupported(_) => "unsupported".to_string(),
     }
 }
 
@@ -295,10 +297,11 @@ fn diff_of(error: &TrialError) -> Option<&str> {
 
 /// Every skipped trial with its reason.
 fn skips(out: &mut String, results: &[TrialResult]) {
-    let skipped: Vec<(&TrialResult, &str)> = results
+    let skipped: Vec<(&TrialResult, String)> = results
         .iter()
         .filter_map(|r| match &r.status {
-            TrialStatus::Skipped(reason) => Some((r, reason.as_str())),
+            TrialStatus::Skipped(reason) => Some((r, reason.clone())),
+            TrialStatus::Unsupported(reason) => Some((r, format!("unsupported: {reason}"))),
             _ => None,
         })
         .collect();
@@ -312,7 +315,7 @@ fn skips(out: &mut String, results: &[TrialResult]) {
             "<section class=\"trial skip\" id=\"{}\"><h3>{} skipped</h3><p>{}</p></section>",
             anchor(r),
             escape(&r.name()),
-            escape(reason)
+            escape(&reason)
         )
         .ok();
     }

@@ -44,6 +44,11 @@ pub fn report(results: &[TrialResult], toolchains: &Toolchains) -> String {
                 })).collect::<Vec<_>>(),
             }),
             TrialStatus::Skipped(reason) => json!({"status": "skipped", "reason": reason}),
+            TrialStatus::Unsupported(reason) => json!({
+                "status": "skipped",
+                "unsupported": true,
+                "reason": format!("unsupported: {reason}"),
+            }),
             TrialStatus::Failed(failure) => {
                 let c = &failure.context;
                 json!({

@@ -41,6 +41,13 @@ pub fn report(results: &[TrialResult], toolchains: &Toolchains) -> String {
                 status.set_message(reason.as_str());
                 status
             }
+            TrialStatus::Unsupported(reason) => {
+                let mut status = TestCaseStatus::skipped();
+                status
+                    .set_message(format!("unsupported: {reason}"))
+                    .set_type("unsupported");
+                status
+            }
         };
         let mut case = TestCase::new(r.name(), status);
         case.set_classname(r.lineup().to_string())

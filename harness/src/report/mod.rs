@@ -175,6 +175,9 @@ pub fn human(results: &[TrialResult], toolchains: &Toolchains) -> String {
             TrialStatus::Skipped(reason) => {
                 writeln!(out, "\n---- {} skipped: {reason}", r.name()).ok();
             }
+            TrialStatus::Unsupported(reason) => {
+                writeln!(out, "\n---- {} unsupported: {reason}", r.name()).ok();
+            }
             TrialStatus::Passed => {
                 for known in &r.known {
                     writeln!(out, "\n---- {} known divergence: {known}", r.name()).ok();
@@ -190,17 +193,18 @@ fn status_word(status: &TrialStatus) -> &'static str {
         TrialStatus::Passed => "pass",
         TrialStatus::Failed(_) => "FAIL",
         TrialStatus::Skipped(_) => "skip",
+        TrialStatus::Unsupported(_) => "unsupported",
     }
 }
 
-/// How many results passed, failed and were skipped.
+/// How many results passed, failed and were skipped (unsupported ones among the skipped).
 pub fn counts(results: &[TrialResult]) -> (usize, usize, usize) {
     let mut c = (0, 0, 0);
     for r in results {
         match r.status {
             TrialStatus::Passed => c.0 += 1,
             TrialStatus::Failed(_) => c.1 += 1,
-            TrialStatus::Skipped(_) => c.2 += 1,
+            TrialStatus::Skipped(_) | TrialStatus::Unsupported(_) => c.2 += 1,
         }
     }
     c

@@ -1,8 +1,8 @@
 //! Precompiled components: the compiler's output (Cranelift's or Winch's) for a component,
 //! stored with `Engine::precompile_component` and loaded with `Component::deserialize_file`,
-//! keyed by the component's SHA-256, the engine's `precompile_compatibility_hash` and the
-//! compiler's name so that an artifact of another wasmtime version, engine configuration or
-//! compiler is never looked up. Each entry carries its own BLAKE3 checksum, checked on every
+//! keyed by the component's SHA-256, the engine's `precompile_compatibility_hash`, the
+//! compiler's name and the engine's kind (plain or async) so that an artifact of another
+//! wasmtime version, engine configuration, compiler or engine is never looked up. Each entry carries its own BLAKE3 checksum, checked on every
 //! load, because deserializing trusts its input.
 #![allow(unsafe_code)]
 
@@ -33,13 +33,15 @@ pub enum Provenance {
 }
 
 impl CompiledCache {
-    /// The cache in `dir` for components of `engine`.
-    /// The compiler is part of every key: a Cranelift artifact is never loaded as a Winch one.
-    pub fn new(dir: PathBuf, engine: &Engine, compiler: crate::Compiler) -> Self {
+    /// The cache in `dir` for components of `engine`, which is the host's engine of `kind`
+    /// (`plain` or `async`). The compiler and the kind are part of every key: a Cranelift
+    /// artifact is never loaded as a Winch one, nor one the host compiled for async
+    /// components as a plain one.
+    pub fn new(dir: PathBuf, engine: &Engine, compiler: crate::Compiler, kind: &str) -> Self {
         let engine_hash = Sha256Hasher::hex_of(&engine.precompile_compatibility_hash());
         CompiledCache {
             dir,
-            engine_hash: format!("{}-{compiler}", &engine_hash[..16]),
+            engine_hash: format!("{}-{compiler}-{kind}", &engine_hash[..16]),
         }
     }
 

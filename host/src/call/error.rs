@@ -70,6 +70,17 @@ pub enum CallError {
     /// The guest called a scripted import more often than its script has answers.
     #[error("{0}")]
     NoAnswerLeft(String),
+    /// A stream or future argument could not be made (its payload is not one the host
+    /// writes).
+    #[error("`{function}`: argument `{param}`: {message}")]
+    Transmit {
+        /// The function called.
+        function: String,
+        /// The parameter's name.
+        param: String,
+        /// Why.
+        message: String,
+    },
     /// An argument does not fit its parameter, or the count is wrong.
     #[error("`{call}` does not fit `{name}: {signature}`: {message}")]
     Arguments {

@@ -174,10 +174,12 @@ impl ParsedCall {
                         self.arguments_error(ty, message, Some(e))
                     }
                 })?,
-                Some(node) => value_text::typed_node(node, source, param_ty).map_err(|e| {
-                    let e = self.as_written(e);
-                    self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
-                })?,
+                Some(node) => {
+                    value_text::typed_transmitted(node, source, param_ty).map_err(|e| {
+                        let e = self.as_written(e);
+                        self.arguments_error(ty, format!("{wanted}: {e}"), Some(e))
+                    })?
+                }
                 None if matches!(param_ty, Type::Option(_)) => Val::Option(None),
                 None => {
                     let message = format!("argument `{name}` ({}) is missing", type_name(param_ty));

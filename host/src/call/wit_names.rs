@@ -107,8 +107,14 @@ pub(crate) fn type_name_with(ty: &Type, resource: &ResourceNames<'_>) -> String 
         Type::Result(r) => format!("result<{}, {}>", opt(r.ok()), opt(r.err())),
         Type::Own(r) => format!("own<{}>", handle(r)),
         Type::Borrow(r) => format!("borrow<{}>", handle(r)),
-        Type::Future(_) => "future".into(),
-        Type::Stream(_) => "stream".into(),
+        Type::Future(f) => match f.ty() {
+            Some(payload) => format!("future<{}>", name(&payload)),
+            None => "future".into(),
+        },
+        Type::Stream(s) => match s.ty() {
+            Some(payload) => format!("stream<{}>", name(&payload)),
+            None => "stream".into(),
+        },
         Type::ErrorContext => "error-context".into(),
     }
 }

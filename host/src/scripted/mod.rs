@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::{Component, Linker, ResourceDynamic, ResourceType, Val};
-use wasmtime::{Engine, StoreContextMut};
+use wasmtime::{AsContextMut, Engine, StoreContextMut};
 
 pub use error::ScriptError;
 use imports::{Imports, Returns, import_name};
@@ -86,18 +86,27 @@ pub(crate) fn define_imports(
             Returns::NewObject(id) => Some(id),
             _ => None,
         };
-        let answer = move |mut store: StoreContextMut<'_, HostState>,
-                           _: ComponentFunc,
-                           params: &[Val],
-                           results: &mut [Val]|
-              -> wasmtime::Result<()> {
-            answer_import(&mut store, &key, new_object, params, results)
+        let mut scope = match &func.interface {
+            Some(interface) => linker.instance(interface)?,
+            None => linker.root(),
         };
-        match &func.interface {
-            Some(interface) => linker
-                .instance(interface)?
-                .func_new(&func.function, answer)?,
-            None => linker.root().func_new(&func.function, answer)?,
+        if func.ty.async_() {
+            // An `async func` import is answered at once, as a synchronous one is.
+            scope.func_new_concurrent(&func.function, move |accessor, ty, params, results| {
+                let answered = accessor.with(|mut access| {
+                    let mut store = access.as_context_mut();
+                    answer_import(&mut store, &key, new_object, &ty, params, results)
+                });
+                Box::pin(std::future::ready(answered))
+            })?;
+        } else {
+            // Asynchronous, though answered at once: under concurrency support a synchronous
+            // host function that lifts a borrowed handle fails in wasmtime 50 ("deferred host
+            // scope has no call context").
+            scope.func_new_async(&func.function, move |mut store, ty, params, results| {
+                let answered = answer_import(&mut store, &key, new_object, &ty, params, results);
+                Box::new(std::future::ready(answered))
+            })?;
         }
     }
     Ok(imports.names())
@@ -110,12 +119,16 @@ fn answer_import(
     store: &mut StoreContextMut<'_, HostState>,
     key: &ImportKey,
     new_object: Option<u32>,
+    ty: &ComponentFunc,
     params: &[Val],
     results: &mut [Val],
 ) -> wasmtime::Result<()> {
     let mut args = Vec::with_capacity(params.len());
     for param in params {
         args.push(show_argument(store, param)?);
+        // A stream or future the guest passes is recorded as `stream` or `future` and its
+        // end closed: the script has nothing to read it with.
+        crate::transmit::close_all(store, param);
     }
     let (record, answered) = match new_object {
         Some(id) => {
@@ -137,7 +150,26 @@ fn answer_import(
                 }
             }
         }
-        None => store.data_mut().script.answer(key, &args, params, results),
+        None => {
+            let result_ty = ty.results().next();
+            let (record, answered) =
+                store
+                    .data_mut()
+                    .script
+                    .answer(key, &args, params, results, result_ty.as_ref());
+            // A stream or future answer is written as its items or value: the host makes it.
+            let made = match (answered, result_ty, results.first()) {
+                (Ok(()), Some(result_ty), Some(value)) => crate::transmit::placeholder_to_transmit(
+                    store.as_context_mut(),
+                    &result_ty,
+                    value,
+                )
+                .map(|value| results[0] = value)
+                .map_err(|e| wasmtime::Error::msg(format!("{record}: {e}"))),
+                (answered, _, _) => answered,
+            };
+            (record, made)
+        }
     };
     store.data_mut().record_host_call(record);
     answered

@@ -141,6 +141,7 @@ impl Script {
         args: &[String],
         params: &[Val],
         results: &mut [Val],
+        result_ty: Option<&Type>,
     ) -> (String, wasmtime::Result<()>) {
         let mut record = import_name(key.interface.as_deref(), &key.function);
         write!(record, "({})", args.join(", ")).ok();
@@ -168,7 +169,11 @@ impl Script {
             },
         };
         if let (Some(value), Some(slot)) = (answer, results.first_mut()) {
-            write!(record, " -> {}", to_wave(&value)).ok();
+            let shown = match result_ty {
+                Some(ty) => crate::transmit::placeholder_text(ty, &value),
+                None => to_wave(&value),
+            };
+            write!(record, " -> {shown}").ok();
             *slot = value;
         }
         (record, Ok(()))

@@ -143,7 +143,64 @@ impl Found {
 pub fn parse_value(ty: &Type, text: &str) -> Result<Val, ValueTextError> {
     let parsed = UntypedValue::parse(text)
         .map_err(|e| ValueTextError::new(text, ty, syntax::explain(&e, text, ty)))?;
-    typed_node(parsed.node(), text, ty)
+    typed_transmitted(parsed.node(), text, ty)
+}
+
+/// The value of type `ty` written as `node`, where a `stream<T>` or `future<T>` may stand (an
+/// argument, a scripted import's answer). A `stream<T>` is written as the
+/// list of its items and a `future<T>` as its value; they are returned as a `list` and a
+/// `some` of the payload, which the host turns into a stream and a future it writes when the
+/// call is made or the import answered ([`crate::transmit::placeholder_to_transmit`]).
+pub(crate) fn typed_transmitted(
+    node: &Node,
+    source: &str,
+    ty: &Type,
+) -> Result<Val, ValueTextError> {
+    let payload_of = |payload: Option<Type>, what: &str| {
+        payload.ok_or_else(|| ValueTextError {
+            text: source.to_string(),
+            ty: type_name(ty),
+            position: node.span(),
+            problem: format!("witness cannot pass a {what} of no payload"),
+            hint: None,
+        })
+    };
+    match ty {
+        Type::Stream(stream) => {
+            let payload = payload_of(stream.ty(), "stream")?;
+            let items = node.as_list().map_err(|_| ValueTextError {
+                text: source.to_string(),
+                ty: type_name(ty),
+                position: node.span(),
+                problem: "not a list: a stream is written as the list of its items".to_string(),
+                hint: Some(format!(
+                    "write the items the host sends, such as `[{}]`",
+                    example_of(&payload)
+                )),
+            })?;
+            let values = items
+                .map(|item| typed_node(item, source, &payload))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Val::List(values))
+        }
+        Type::Future(future) => {
+            let payload = payload_of(future.ty(), "future")?;
+            let value = typed_node(node, source, &payload)?;
+            Ok(Val::Option(Some(Box::new(value))))
+        }
+        _ => typed_node(node, source, ty),
+    }
+}
+
+/// A value of `ty` to show in a hint.
+fn example_of(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "\"a\", \"b\"",
+        Type::Char => "'a', 'b'",
+        Type::Bool => "true, false",
+        Type::Float32 | Type::Float64 => "1.5, 2.5",
+        _ => "1, 2",
+    }
 }
 
 /// Types `node`, parsed from `source`, as a value of `ty`; the error's text is all of
