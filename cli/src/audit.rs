@@ -46,6 +46,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
 
 fn audit(args: AuditArgs) -> Result<ExitCode, AuditError> {
     let env = RunOptions::from_env().map_err(|e| AuditError::Usage(format!("{e:#}")))?;
+    let cache_limit = env.cache_limit;
     let languages = match (&args.languages[..], env.languages) {
         ([], Some(env)) => env,
         ([], None) => Language::ALL.to_vec(),
@@ -96,6 +97,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, AuditError> {
             ));
         }
     }
+    witness_harness::cache_limit::keep_within(&paths.cache, cache_limit);
     for (_, report) in &mut audited {
         known.mark(report);
     }

@@ -578,6 +578,7 @@ fn run_matrix(
     let session = Session::new(project_paths(root)?, options);
     let trials = session.trials()?;
     let results = session.run_all(&trials);
+    session.trim_cache();
     let toolchains = session.builder().toolchains();
     if let Some(line) = toolchains.line() {
         eprintln!("witness: {line}");

@@ -20,6 +20,11 @@ fn a_bad_witness_variable_is_exit_status_2_and_runs_nothing() {
         ),
         ("WITNESS_LANGS", "go", "WITNESS_LANGS=go"),
         ("WITNESS_TOOLCHAINS", "newest", "WITNESS_TOOLCHAINS"),
+        (
+            "WITNESS_CACHE_SIZE",
+            "lots",
+            "WITNESS_CACHE_SIZE=lots: not a size",
+        ),
     ] {
         let out = cli
             .witness()

@@ -49,7 +49,11 @@ impl BuildCache {
     pub fn get(&self, key: &str) -> Option<CachedBuild> {
         let (path, sum) = self.entry(key);
         let sha256 = std::fs::read_to_string(&sum).ok()?.trim().to_string();
-        path.is_file().then_some(CachedBuild { path, sha256, sum })
+        if !path.is_file() {
+            return None;
+        }
+        witness_host::cache::mark_used(&sum);
+        Some(CachedBuild { path, sha256, sum })
     }
 
     /// Whether `entry`'s component still has the bytes it was stored with; a damaged entry is

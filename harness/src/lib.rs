@@ -10,6 +10,7 @@ pub mod audit;
 pub mod build_cache;
 pub mod builder;
 pub mod bundled;
+pub mod cache_limit;
 pub mod calls;
 pub mod check;
 pub mod component;

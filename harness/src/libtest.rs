@@ -66,6 +66,7 @@ pub fn main(paths: ProjectPaths) -> ExitCode {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    session.trim_cache();
     if let Some(line) = session.builder().toolchains().line() {
         eprintln!("conformance: {line}");
     }

@@ -22,6 +22,7 @@ use anyhow::{Result, anyhow, bail};
 use witness_host::{Compiler, Host, HostOptions};
 
 use crate::builder::GuestBuilder;
+use crate::cache_limit::{self, CacheLimit, Trimmed};
 use crate::check;
 use crate::cores;
 use crate::error::{FailureContext, SharedError, SnapshotError, TrialError, TrialFailure};
@@ -51,6 +52,8 @@ pub struct RunOptions {
     pub update: UpdatePolicy,
     /// The compiler of the session's host (`WITNESS_COMPILER`, else [`DEFAULT_COMPILER`]).
     pub compiler: Compiler,
+    /// How large the cache's built and compiled components may grow (`WITNESS_CACHE_SIZE`).
+    pub cache_limit: CacheLimit,
 }
 
 /// The compiler trials use unless `WITNESS_COMPILER` says otherwise: Winch, which compiles
@@ -129,6 +132,7 @@ impl RunOptions {
             properties: PropertySettings::from_env()?,
             update: UpdatePolicy::from_env(ci),
             compiler: Compiler::from_env(DEFAULT_COMPILER)?,
+            cache_limit: CacheLimit::from_env()?,
         })
     }
 }
@@ -144,6 +148,7 @@ impl Default for RunOptions {
             properties: PropertySettings::default(),
             update: UpdatePolicy::Pending,
             compiler: DEFAULT_COMPILER,
+            cache_limit: CacheLimit::default(),
         }
     }
 }
@@ -278,6 +283,12 @@ impl Session {
     /// The project.
     pub fn paths(&self) -> &ProjectPaths {
         &self.paths
+    }
+
+    /// Brings the cache within the session's [`RunOptions::cache_limit`], least recently used
+    /// entries first; a run calls it once its trials are done.
+    pub fn trim_cache(&self) -> Trimmed {
+        cache_limit::keep_within(&self.paths.cache, self.options.cache_limit)
     }
 
     /// Each guest build of this session (cache hits are not builds): the trial's name, its

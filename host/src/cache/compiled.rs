@@ -63,7 +63,9 @@ impl CompiledCache {
     /// entry of this engine exists.
     pub fn get(&self, engine: &Engine, bytes_hash: &str) -> Option<Component> {
         let (cwasm, sum) = self.entry(bytes_hash);
-        self.load_entry(engine, &cwasm, &sum)
+        let component = self.load_entry(engine, &cwasm, &sum)?;
+        super::mark_used(&sum);
+        Some(component)
     }
 
     /// Compiles `bytes` (whose SHA-256 is `bytes_hash`) and stores the result. `label` names

@@ -29,6 +29,16 @@ pub fn warn_once(what: &str, message: &str) {
     }
 }
 
+/// Records that the entry whose checksum file is `path` was just used, by setting the
+/// file's modification time: the cache's size limit removes the least recently used entries
+/// first. A file that cannot be touched (a read-only cache) is left as it is.
+pub fn mark_used(path: &Path) {
+    let _ = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|file| file.set_modified(std::time::SystemTime::now()));
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
 /// a reader (another test process) never sees a half-written entry.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

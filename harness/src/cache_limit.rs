@@ -1,0 +1,254 @@
+//! The cache directory's size limit. Built guests (`build/`) and compiled components
+//! (`compiled/`) are kept while they fit in the limit (`WITNESS_CACHE_SIZE`, 10 GiB unless
+//! set); at the end of a run the least recently used entries are removed until the rest fit.
+//!
+//! Each entry is a component and its checksum file; finding an entry sets the checksum
+//! file's modification time ([`witness_host::cache::mark_used`]), so that time says when the
+//! entry was last used. Without a limit every edited guest would leave a 12–100 MB entry
+//! behind for good, and a CI cache restored and saved on every commit would only grow.
+//! Installed toolchains (`bundled/`) and Cranelift's incremental cache are not counted.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Result, anyhow};
+use bytesize::ByteSize;
+
+/// The environment variable that sets the limit.
+pub const VARIABLE: &str = "WITNESS_CACHE_SIZE";
+
+/// The cache directories the limit covers, each with the extensions of an entry's
+/// component and of its checksum file.
+const KINDS: [(&str, &str, &str); 2] =
+    [("compiled", "cwasm", "blake3"), ("build", "wasm", "sha256")];
+
+/// How large the built and compiled components of the cache may grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheLimit(pub u64);
+
+impl Default for CacheLimit {
+    /// 10 GiB: a full run of witness's own tests leaves some 6 GiB, Winch's code for a JS
+    /// component being 50–100 MB.
+    fn default() -> Self {
+        CacheLimit(10 << 30)
+    }
+}
+
+impl CacheLimit {
+    /// `WITNESS_CACHE_SIZE` (a size such as `4GiB` or `500 MB`), else the default; a value
+    /// that is not a size is an error naming the variable.
+    pub fn from_env() -> Result<Self> {
+        match std::env::var(VARIABLE) {
+            Ok(text) if !text.trim().is_empty() => {
+                Self::parse(&text).map_err(|e| anyhow!("{VARIABLE}={text}: {e}"))
+            }
+            _ => Ok(Self::default()),
+        }
+    }
+
+    /// A size such as `10GiB`, `500 MB` or a number of bytes.
+    pub fn parse(text: &str) -> Result<Self> {
+        text.trim()
+            .parse::<ByteSize>()
+            .map(|size| CacheLimit(size.as_u64()))
+            .map_err(|e| anyhow!("not a size such as \"10GiB\" or \"500MB\" ({e})"))
+    }
+}
+
+/// What [`keep_within`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trimmed {
+    /// Entries removed.
+    pub removed: usize,
+    /// Their bytes.
+    pub freed: u64,
+    /// The bytes of the entries kept.
+    pub kept: u64,
+}
+
+/// One entry: its files, their total size and when it was last used.
+#[derive(Debug)]
+struct Entry {
+    files: Vec<PathBuf>,
+    bytes: u64,
+    used: SystemTime,
+}
+
+/// Removes the least recently used entries of the cache in `cache` until the rest fit in
+/// `limit`, and says on stderr what it removed. Files it cannot read or remove are left as
+/// they are: the limit never fails a run.
+pub fn keep_within(cache: &Path, limit: CacheLimit) -> Trimmed {
+    let mut entries: Vec<Entry> = KINDS
+        .iter()
+        .flat_map(|(dir, component, checksum)| entries_in(&cache.join(dir), component, checksum))
+        .collect();
+    let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
+    entries.sort_by_key(|e| e.used);
+    let mut trimmed = Trimmed::default();
+    for entry in entries {
+        if total <= limit.0 {
+            break;
+        }
+        // The checksum file goes last: an entry without its component is never used.
+        if entry.files.iter().all(|f| std::fs::remove_file(f).is_ok()) {
+            total -= entry.bytes;
+            trimmed.removed += 1;
+            trimmed.freed += entry.bytes;
+        }
+    }
+    trimmed.kept = total;
+    if trimmed.removed > 0 {
+        eprintln!(
+            "witness: the cache ({}) was over its limit of {} ({VARIABLE}): removed the {} least \
+             recently used entries ({})",
+            cache.display(),
+            ByteSize::b(limit.0).display().iec(),
+            trimmed.removed,
+            ByteSize::b(trimmed.freed).display().iec(),
+        );
+    }
+    trimmed
+}
+
+/// The entries in `dir`: files named `<key>.<component>` and `<key>.<checksum>`, grouped by
+/// key. An entry's last use is its checksum file's time (or its component's, if the
+/// checksum file is missing).
+fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut by_key: HashMap<String, Entry> = HashMap::new();
+    for file in listing.flatten() {
+        let path = file.path();
+        let (Some(key), Some(ext)) = (
+            path.file_stem().and_then(OsStr::to_str),
+            path.extension().and_then(OsStr::to_str),
+        ) else {
+            continue;
+        };
+        if ext != component && ext != checksum {
+            continue;
+        }
+        let Ok(meta) = file.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let entry = by_key.entry(key.to_string()).or_insert(Entry {
+            files: Vec::new(),
+            bytes: 0,
+            used: SystemTime::UNIX_EPOCH,
+        });
+        entry.bytes += meta.len();
+        if ext == checksum {
+            entry.used = modified;
+            entry.files.push(path);
+        } else {
+            if entry.used == SystemTime::UNIX_EPOCH {
+                entry.used = modified;
+            }
+            entry.files.insert(0, path);
+        }
+    }
+    by_key.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Writes an entry of `bytes` bytes under `dir` last used `age` seconds ago.
+    fn entry(dir: &Path, key: &str, (component, checksum): (&str, &str), bytes: usize, age: u64) {
+        std::fs::create_dir_all(dir).unwrap();
+        let main = dir.join(format!("{key}.{component}"));
+        let sum = dir.join(format!("{key}.{checksum}"));
+        std::fs::write(&main, vec![0u8; bytes]).unwrap();
+        std::fs::write(&sum, "0123456789").unwrap();
+        let when = SystemTime::now() - Duration::from_secs(age);
+        for file in [&main, &sum] {
+            std::fs::File::options()
+                .append(true)
+                .open(file)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+    }
+
+    fn present(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_least_recently_used_entries_go_first_across_both_kinds() {
+        let cache = tempfile::tempdir().unwrap();
+        let compiled = cache.path().join("compiled");
+        let build = cache.path().join("build");
+        entry(&compiled, "old", ("cwasm", "blake3"), 1000, 300);
+        entry(&build, "older", ("wasm", "sha256"), 1000, 400);
+        entry(&compiled, "new", ("cwasm", "blake3"), 1000, 10);
+        entry(&build, "newer", ("wasm", "sha256"), 1000, 5);
+        std::fs::write(compiled.join(".tmpAbCd"), vec![0u8; 5000]).unwrap();
+
+        let trimmed = keep_within(cache.path(), CacheLimit(2100));
+
+        assert_eq!(trimmed.removed, 2);
+        assert_eq!(trimmed.freed, 2020);
+        assert_eq!(trimmed.kept, 2020);
+        assert_eq!(present(&compiled), [".tmpAbCd", "new.blake3", "new.cwasm"]);
+        assert_eq!(present(&build), ["newer.sha256", "newer.wasm"]);
+    }
+
+    #[test]
+    fn a_cache_within_its_limit_is_left_alone() {
+        let cache = tempfile::tempdir().unwrap();
+        let compiled = cache.path().join("compiled");
+        entry(&compiled, "a", ("cwasm", "blake3"), 1000, 100);
+        entry(&compiled, "b", ("cwasm", "blake3"), 1000, 50);
+        assert_eq!(
+            keep_within(cache.path(), CacheLimit(2020)),
+            Trimmed {
+                removed: 0,
+                freed: 0,
+                kept: 2020
+            }
+        );
+        assert_eq!(present(&compiled).len(), 4);
+        assert_eq!(
+            keep_within(&cache.path().join("absent"), CacheLimit(0)).kept,
+            0
+        );
+    }
+
+    #[test]
+    fn using_an_entry_keeps_it_over_an_entry_stored_later() {
+        let cache = tempfile::tempdir().unwrap();
+        let build = cache.path().join("build");
+        entry(&build, "used", ("wasm", "sha256"), 1000, 500);
+        entry(&build, "stored", ("wasm", "sha256"), 1000, 100);
+        witness_host::cache::mark_used(&build.join("used.sha256"));
+        keep_within(cache.path(), CacheLimit(1500));
+        assert_eq!(present(&build), ["used.sha256", "used.wasm"]);
+    }
+
+    #[test]
+    fn sizes_parse_in_either_unit_and_nonsense_is_refused() {
+        assert_eq!(CacheLimit::parse("4GiB").unwrap(), CacheLimit(4 << 30));
+        assert_eq!(
+            CacheLimit::parse(" 500 MB ").unwrap(),
+            CacheLimit(500_000_000)
+        );
+        assert_eq!(CacheLimit::parse("123").unwrap(), CacheLimit(123));
+        let err = CacheLimit::parse("lots").unwrap_err().to_string();
+        assert!(err.contains("not a size"), "{err}");
+    }
+}
