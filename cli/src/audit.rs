@@ -97,7 +97,6 @@ fn audit(args: AuditArgs) -> Result<ExitCode, AuditError> {
             ));
         }
     }
-    witness_harness::cache_limit::keep_within(&paths.cache, cache_limit);
     for (_, report) in &mut audited {
         known.mark(report);
     }
@@ -115,6 +114,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, AuditError> {
             dir.join("fixtures").display()
         );
     }
+    witness_harness::cache_limit::keep_within(&paths.cache, cache_limit);
     let built_nothing = args.random.is_none()
         && reports.iter().any(|r| {
             r.languages

@@ -10,6 +10,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::app::dispatch;
 use crate::app::store::PluginStore;
 use witness_harness::builder::{GuestBuilder, Placement};
+use witness_harness::cache_limit::CacheLimit;
 use witness_harness::language::Language;
 use witness_harness::paths::ProjectPaths;
 use witness_harness::report::{self, Format};
@@ -625,11 +626,14 @@ fn call_once(
     // The trials' compiler, so a call a failed trial suggests runs the code that trial ran.
     let compiler = witness_host::Compiler::from_env(witness_harness::runner::DEFAULT_COMPILER)
         .map_err(|e| BadEnvironment(e.into()))?;
+    let cache_limit = CacheLimit::from_env().map_err(BadEnvironment)?;
+    let cache = call_cache();
     let host = Host::with_options(&HostOptions {
         compiler,
-        ..HostOptions::cached_in(&call_cache())
+        ..HostOptions::cached_in(&cache)
     })?;
     let loaded = host.load(component)?;
+    witness_harness::cache_limit::keep_within(&cache, cache_limit);
     // A granted directory is copied here, as for a trial; it lives until the call ends.
     let scratch = tempfile::tempdir().context("failed to create a scratch directory")?;
     let mut settings = match fixture {

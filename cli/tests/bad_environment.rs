@@ -53,17 +53,22 @@ fn call_and_bench_refuse_a_bad_witness_variable_with_exit_status_2() {
         vec!["call".into(), component.into_os_string(), "f()".into()],
         vec!["bench".into(), "no-such-fixture".into()],
     ];
-    for args in commands {
-        let out = cli
-            .witness()
-            .current_dir(project.path())
-            .env("WITNESS_COMPILER", "bogus")
-            .args(&args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
-        assert!(stderr.contains("WITNESS_COMPILER"), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
+    for args in &commands {
+        for (variable, value) in [
+            ("WITNESS_COMPILER", "bogus"),
+            ("WITNESS_CACHE_SIZE", "lots"),
+        ] {
+            let out = cli
+                .witness()
+                .current_dir(project.path())
+                .env(variable, value)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{variable} {args:?}: {out:?}");
+            assert!(stderr.contains(variable), "{args:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
     }
 }

@@ -59,8 +59,11 @@ impl BuildCache {
     /// Whether `entry`'s component still has the bytes it was stored with; a damaged entry is
     /// reported once, removed, and `false`.
     pub fn verify(&self, entry: &CachedBuild) -> bool {
-        if std::fs::read(&entry.path).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256) {
-            return true;
+        match std::fs::read(&entry.path) {
+            Ok(bytes) if sha256_hex(&bytes) == entry.sha256 => return true,
+            // Removed since it was found (another process keeping the cache within its limit).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+            _ => {}
         }
         warn_once(
             "build-cache-damaged",
@@ -123,6 +126,42 @@ mod tests {
         assert!(!cache.verify(&found), "but does not verify");
         assert!(!hit.path.exists(), "and is removed");
         assert!(cache.get("k").is_none());
+    }
+
+    #[test]
+    fn finding_an_entry_marks_it_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = BuildCache::new(dir.path().join("build"));
+        let built = dir.path().join("built.wasm");
+        std::fs::write(&built, b"\0asm").unwrap();
+        cache.put("k", &built).unwrap();
+        let sum = dir.path().join("build/k.sha256");
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let file = std::fs::File::options().append(true).open(&sum).unwrap();
+        file.set_modified(long_ago).unwrap();
+        drop(file);
+        assert!(cache.get("k").is_some());
+        let used = std::fs::metadata(&sum).unwrap().modified().unwrap();
+        assert!(
+            used > long_ago,
+            "the checksum file's time is the time of use"
+        );
+    }
+
+    #[test]
+    fn an_entry_removed_after_it_was_found_is_a_quiet_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = BuildCache::new(dir.path().join("build"));
+        let built = dir.path().join("built.wasm");
+        std::fs::write(&built, b"\0asm").unwrap();
+        cache.put("k", &built).unwrap();
+        let hit = cache.get("k").unwrap();
+        std::fs::remove_file(&hit.path).unwrap();
+        assert!(!cache.verify(&hit));
+        assert!(
+            hit.sum.exists(),
+            "a missing component is not called damaged"
+        );
     }
 
     #[test]

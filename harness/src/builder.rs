@@ -139,12 +139,15 @@ impl GuestBuilder {
         if let Some(cached) = self.cache.get(&key) {
             let trusted = placement == Placement::Link && !needs_bytes(&cached.sha256);
             if trusted || self.cache.verify(&cached) {
-                match placement {
+                let placed = match placement {
                     Placement::Link => link_artifact(&cached.path, request.output),
                     Placement::Copy => install_artifact(&cached.path, request.output),
+                };
+                // An entry another process removed since (the cache's size limit) is a miss:
+                // the guest is built again below.
+                if placed.is_ok() {
+                    return Ok(cached.sha256);
                 }
-                .map_err(|e| BuildError::Io(e.into()))?;
-                return Ok(cached.sha256);
             }
         }
         let toolchain = self.prepare(language)?;

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Result, anyhow};
 use bytesize::ByteSize;
@@ -68,60 +68,103 @@ pub struct Trimmed {
     pub kept: u64,
 }
 
-/// One entry: its files, their total size and when it was last used.
+/// One entry: its files with their sizes, component first, and when it was last used.
 #[derive(Debug)]
 struct Entry {
-    files: Vec<PathBuf>,
-    bytes: u64,
+    files: Vec<(PathBuf, u64)>,
     used: SystemTime,
 }
 
+impl Entry {
+    fn bytes(&self) -> u64 {
+        self.files.iter().map(|(_, bytes)| bytes).sum()
+    }
+}
+
+/// A temporary file of [`witness_host::cache::write_atomically`] older than this was left by
+/// a process that stopped while writing, and is removed.
+const STALE_TEMPORARY: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Removes the least recently used entries of the cache in `cache` until the rest fit in
 /// `limit`, and says on stderr what it removed. Files it cannot read or remove are left as
-/// they are: the limit never fails a run.
+/// they are: the limit never fails a run. A file another process removed first counts as
+/// removed, so two runs ending together do not remove twice what is needed.
 pub fn keep_within(cache: &Path, limit: CacheLimit) -> Trimmed {
-    let mut entries: Vec<Entry> = KINDS
+    let entries: Vec<Entry> = KINDS
         .iter()
         .flat_map(|(dir, component, checksum)| entries_in(&cache.join(dir), component, checksum))
         .collect();
-    let mut total: u64 = entries.iter().map(|e| e.bytes).sum();
-    entries.sort_by_key(|e| e.used);
-    let mut trimmed = Trimmed::default();
-    for entry in entries {
-        if total <= limit.0 {
-            break;
-        }
-        // The checksum file goes last: an entry without its component is never used.
-        if entry.files.iter().all(|f| std::fs::remove_file(f).is_ok()) {
-            total -= entry.bytes;
-            trimmed.removed += 1;
-            trimmed.freed += entry.bytes;
-        }
-    }
-    trimmed.kept = total;
+    let trimmed = remove_least_recently_used(entries, limit);
     if trimmed.removed > 0 {
         eprintln!(
-            "witness: the cache ({}) was over its limit of {} ({VARIABLE}): removed the {} least \
-             recently used entries ({})",
+            "witness: the cache ({}) was over its limit of {} ({VARIABLE}): removed {} least \
+             recently used {} ({})",
             cache.display(),
             ByteSize::b(limit.0).display().iec(),
             trimmed.removed,
+            if trimmed.removed == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
             ByteSize::b(trimmed.freed).display().iec(),
         );
     }
     trimmed
 }
 
+/// Removes entries of `entries`, least recently used first, until the rest fit in `limit`.
+fn remove_least_recently_used(mut entries: Vec<Entry>, limit: CacheLimit) -> Trimmed {
+    let mut total: u64 = entries.iter().map(Entry::bytes).sum();
+    entries.sort_by_key(|e| e.used);
+    let mut trimmed = Trimmed::default();
+    for entry in entries {
+        if total <= limit.0 {
+            break;
+        }
+        // The component goes first: an entry left with only its checksum file is never used.
+        let mut whole = true;
+        for (file, bytes) in &entry.files {
+            match std::fs::remove_file(file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    whole = false;
+                    break;
+                }
+                _ => {
+                    total -= bytes;
+                    trimmed.freed += bytes;
+                }
+            }
+        }
+        if whole {
+            trimmed.removed += 1;
+        }
+    }
+    trimmed.kept = total;
+    trimmed
+}
+
 /// The entries in `dir`: files named `<key>.<component>` and `<key>.<checksum>`, grouped by
 /// key. An entry's last use is its checksum file's time (or its component's, if the
-/// checksum file is missing).
+/// checksum file is missing). Stale temporary files are removed on the way.
 fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
     let Ok(listing) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut by_key: HashMap<String, Entry> = HashMap::new();
     for file in listing.flatten() {
+        let Ok(meta) = file.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
         let path = file.path();
+        let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        if file.file_name().to_string_lossy().starts_with(".tmp") {
+            if modified.elapsed().is_ok_and(|age| age > STALE_TEMPORARY) {
+                let _ = std::fs::remove_file(&path);
+            }
+            continue;
+        }
         let (Some(key), Some(ext)) = (
             path.file_stem().and_then(OsStr::to_str),
             path.extension().and_then(OsStr::to_str),
@@ -131,25 +174,18 @@ fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
         if ext != component && ext != checksum {
             continue;
         }
-        let Ok(meta) = file.metadata() else { continue };
-        if !meta.is_file() {
-            continue;
-        }
-        let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
         let entry = by_key.entry(key.to_string()).or_insert(Entry {
             files: Vec::new(),
-            bytes: 0,
             used: SystemTime::UNIX_EPOCH,
         });
-        entry.bytes += meta.len();
         if ext == checksum {
             entry.used = modified;
-            entry.files.push(path);
+            entry.files.push((path, meta.len()));
         } else {
             if entry.used == SystemTime::UNIX_EPOCH {
                 entry.used = modified;
             }
-            entry.files.insert(0, path);
+            entry.files.insert(0, (path, meta.len()));
         }
     }
     by_key.into_values().collect()
@@ -157,8 +193,6 @@ fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     /// Writes an entry of `bytes` bytes under `dir` last used `age` seconds ago.
@@ -198,12 +232,19 @@ mod tests {
         entry(&compiled, "new", ("cwasm", "blake3"), 1000, 10);
         entry(&build, "newer", ("wasm", "sha256"), 1000, 5);
         std::fs::write(compiled.join(".tmpAbCd"), vec![0u8; 5000]).unwrap();
+        let stale = compiled.join(".tmpStale");
+        std::fs::write(&stale, vec![0u8; 5000]).unwrap();
+        let two_days_ago = SystemTime::now() - 2 * STALE_TEMPORARY;
+        let file = std::fs::File::options().append(true).open(&stale).unwrap();
+        file.set_modified(two_days_ago).unwrap();
+        drop(file);
 
         let trimmed = keep_within(cache.path(), CacheLimit(2100));
 
         assert_eq!(trimmed.removed, 2);
         assert_eq!(trimmed.freed, 2020);
         assert_eq!(trimmed.kept, 2020);
+        // A temporary file being written is left alone; one from a day ago is removed.
         assert_eq!(present(&compiled), [".tmpAbCd", "new.blake3", "new.cwasm"]);
         assert_eq!(present(&build), ["newer.sha256", "newer.wasm"]);
     }
@@ -238,6 +279,23 @@ mod tests {
         witness_host::cache::mark_used(&build.join("used.sha256"));
         keep_within(cache.path(), CacheLimit(1500));
         assert_eq!(present(&build), ["used.sha256", "used.wasm"]);
+    }
+
+    #[test]
+    fn a_file_another_process_removed_first_counts_as_removed() {
+        let cache = tempfile::tempdir().unwrap();
+        let build = cache.path().join("build");
+        entry(&build, "old", ("wasm", "sha256"), 1000, 300);
+        entry(&build, "new", ("wasm", "sha256"), 1000, 10);
+        let entries = entries_in(&build, "wasm", "sha256");
+        assert_eq!(entries.iter().map(Entry::bytes).sum::<u64>(), 2020);
+        // Another process removes `old` after this one listed the cache.
+        std::fs::remove_file(build.join("old.wasm")).unwrap();
+        std::fs::remove_file(build.join("old.sha256")).unwrap();
+        let trimmed = remove_least_recently_used(entries, CacheLimit(1010));
+        assert_eq!(trimmed.removed, 1);
+        assert_eq!(trimmed.kept, 1010);
+        assert_eq!(present(&build), ["new.sha256", "new.wasm"], "`new` is kept");
     }
 
     #[test]
