@@ -145,8 +145,7 @@ fn remove_least_recently_used(mut entries: Vec<Entry>, limit: CacheLimit) -> Tri
 }
 
 /// The entries in `dir`: files named `<key>.<component>` and `<key>.<checksum>`, grouped by
-/// key. An entry's last use is its checksum file's time (or its component's, if the
-/// checksum file is missing). Stale temporary files are removed on the way.
+/// key, the component first. Stale temporary files are removed on the way.
 fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
     let Ok(listing) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -178,14 +177,12 @@ fn entries_in(dir: &Path, component: &str, checksum: &str) -> Vec<Entry> {
             files: Vec::new(),
             used: SystemTime::UNIX_EPOCH,
         });
-        if ext == checksum {
-            entry.used = modified;
-            entry.files.push((path, meta.len()));
-        } else {
-            if entry.used == SystemTime::UNIX_EPOCH {
-                entry.used = modified;
-            }
-            entry.files.insert(0, (path, meta.len()));
+        // The checksum file is written after the component and touched on every use, so the
+        // later of the two times is the last use.
+        entry.used = entry.used.max(modified);
+        match ext == checksum {
+            true => entry.files.push((path, meta.len())),
+            false => entry.files.insert(0, (path, meta.len())),
         }
     }
     by_key.into_values().collect()
