@@ -48,12 +48,17 @@ impl CacheLimit {
         }
     }
 
-    /// A size such as `10GiB`, `500 MB` or a number of bytes.
+    /// A size such as `10GiB`, `500 MB` or a number of bytes, more than zero (a limit of 0
+    /// would empty the cache after every run).
     pub fn parse(text: &str) -> Result<Self> {
-        text.trim()
-            .parse::<ByteSize>()
-            .map(|size| CacheLimit(size.as_u64()))
-            .map_err(|e| anyhow!("not a size such as \"10GiB\" or \"500MB\" ({e})"))
+        match text.trim().parse::<ByteSize>() {
+            Ok(size) if size.as_u64() > 0 => Ok(CacheLimit(size.as_u64())),
+            Ok(_) => Err(anyhow!(
+                "a limit of 0 would empty the cache after every run; give a size such as \
+                 \"10GiB\", or unset the variable for the default"
+            )),
+            Err(_) => Err(anyhow!("not a size such as \"10GiB\" or \"500MB\"")),
+        }
     }
 }
 
@@ -303,7 +308,14 @@ mod tests {
             CacheLimit(500_000_000)
         );
         assert_eq!(CacheLimit::parse("123").unwrap(), CacheLimit(123));
-        let err = CacheLimit::parse("lots").unwrap_err().to_string();
-        assert!(err.contains("not a size"), "{err}");
+        for nonsense in ["lots", "-1KiB", ""] {
+            let err = CacheLimit::parse(nonsense).unwrap_err().to_string();
+            assert_eq!(
+                err, "not a size such as \"10GiB\" or \"500MB\"",
+                "{nonsense:?}"
+            );
+        }
+        let err = CacheLimit::parse("0B").unwrap_err().to_string();
+        assert!(err.contains("a limit of 0 would empty the cache"), "{err}");
     }
 }
