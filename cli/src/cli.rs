@@ -266,7 +266,7 @@ pub fn main() -> ExitCode {
         Err(err) => {
             eprintln!("witness: {err:#}");
             // Bad input is exit status 2, whichever command met it; anything else is 1.
-            match err.downcast_ref::<BadEnvironment>() {
+            match err.downcast_ref::<BadInput>() {
                 Some(_) => ExitCode::from(2),
                 None => ExitCode::FAILURE,
             }
@@ -274,22 +274,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A `WITNESS_*` variable holding a value witness cannot use: bad input, exit status 2,
-/// before anything runs.
+/// Bad input found before anything runs: a `WITNESS_*` variable holding a value witness
+/// cannot use, or `witness run` naming a fixture or trial the project does not have. Exit
+/// status 2.
 #[derive(Debug)]
-struct BadEnvironment(anyhow::Error);
+struct BadInput(anyhow::Error);
 
-impl std::fmt::Display for BadEnvironment {
+impl std::fmt::Display for BadInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:#}", self.0)
     }
 }
 
-impl std::error::Error for BadEnvironment {}
+impl std::error::Error for BadInput {}
 
-/// The run options the `WITNESS_*` variables give, or [`BadEnvironment`].
+/// The run options the `WITNESS_*` variables give, or [`BadInput`].
 fn env_options() -> Result<RunOptions> {
-    RunOptions::from_env().map_err(|e| BadEnvironment(e).into())
+    RunOptions::from_env().map_err(|e| BadInput(e).into())
 }
 
 /// The plugin directory named by `--plugin-dir` in `args`, read before clap parses them
@@ -572,12 +573,12 @@ fn run_matrix(
     }
     options.fixtures = fixtures;
     options.invocation = Invocation::Witness;
-    let channel = Channel::from_env().map_err(|e| BadEnvironment(anyhow::Error::msg(e)))?;
+    let channel = Channel::from_env().map_err(|e| BadInput(anyhow::Error::msg(e)))?;
     if channel == Channel::Latest {
         eprintln!("witness: building with the newest toolchains (WITNESS_TOOLCHAINS=latest)");
     }
     let session = Session::new(project_paths(root)?, options);
-    let trials = session.trials()?;
+    let trials = session.trials().map_err(BadInput)?;
     let results = session.run_all(&trials);
     session.trim_cache();
     let toolchains = session.builder().toolchains();
@@ -625,8 +626,8 @@ fn call_once(
     let call = parse_call(call)?;
     // The trials' compiler, so a call a failed trial suggests runs the code that trial ran.
     let compiler = witness_host::Compiler::from_env(witness_harness::runner::DEFAULT_COMPILER)
-        .map_err(|e| BadEnvironment(e.into()))?;
-    let cache_limit = CacheLimit::from_env().map_err(BadEnvironment)?;
+        .map_err(|e| BadInput(e.into()))?;
+    let cache_limit = CacheLimit::from_env().map_err(BadInput)?;
     let cache = call_cache();
     let host = Host::with_options(&HostOptions {
         compiler,
